@@ -1,0 +1,127 @@
+"""``kg build``: data → validated graph → files, written all-or-nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .api import KnowledgeGraph, Stats, load
+from .errors import UsageError, ValidationFailed
+
+__all__ = ["FORMATS", "BuildResult", "serialize", "build", "write_outputs"]
+
+#: Output formats: name → (rdflib format, file name, carries named graphs)
+FORMATS: dict[str, tuple[str, str, bool]] = {
+    "turtle": ("turtle", "graph.ttl", False),
+    "jsonld": ("json-ld", "graph.jsonld", False),
+    "ntriples": ("nt", "graph.nt", False),
+    "nquads": ("nquads", "graph.nq", True),
+    "trig": ("trig", "graph.trig", True),
+}
+ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "nt": "ntriples", "nq": "nquads"}
+
+
+def format_name(name: str) -> str:
+    """Canonical output format name, accepting the usual aliases (ttl, nt, nq, json-ld)."""
+    canonical = ALIASES.get(name.lower(), name.lower())
+    if canonical not in FORMATS:
+        raise UsageError(f"unknown format '{name}'; expected one of: {', '.join(FORMATS)} (or {', '.join(ALIASES)})")
+    return canonical
+
+
+def serialize(dataset, format: str) -> str:
+    """Serialise a Dataset: triple formats get the union, quad formats keep named graphs.
+
+    N-Triples and N-Quads lines are sorted so that the same data gives the same file.
+    """
+    from rdflib import Graph
+
+    rdf_format, _, quads = FORMATS[format_name(format)]
+    if quads:
+        target = dataset
+    else:
+        target = Graph()
+        for triple in dataset.triples((None, None, None)):
+            target.add(triple)
+        for prefix, ns in dataset.namespaces():
+            target.bind(prefix, ns, override=True)
+    text = target.serialize(format=rdf_format)
+    if rdf_format in ("nt", "nquads"):
+        lines = sorted(line for line in text.splitlines() if line.strip())
+        text = "\n".join(lines) + "\n"
+    return text
+
+
+@dataclass
+class BuildResult:
+    """What a build produced."""
+
+    kg: KnowledgeGraph
+    out_dir: Path
+    files: dict[str, Path]
+    stats: Stats
+    shacl_conforms: bool
+
+
+def build(data: str | Path | None = None, out: str | Path = "build", validate: bool = True) -> BuildResult:
+    """Load, validate (pydantic, then SHACL) and write every output format.
+
+    Nothing is written unless everything validates, and outputs replace the previous
+    ones only once all of them are complete, so a failing build leaves the last good
+    build in place.
+
+    Examples
+    --------
+    >>> result = build("tests/fixtures/data", "/tmp/kg-out")   # doctest: +SKIP
+    >>> sorted(p.name for p in result.files.values())[:2]       # doctest: +SKIP
+    ['graph.jsonld', 'graph.nq']
+    """
+    g = load(data)
+    shacl = None
+    if validate:
+        shacl = g.validate()
+        if not shacl.conforms:
+            raise ValidationFailed(shacl.violations, shacl.text)
+    stats = g.stats()
+    files = write_outputs(g, Path(out), stats, shacl)
+    return BuildResult(g, Path(out), files, stats, shacl is None or shacl.conforms)
+
+
+def write_outputs(g: KnowledgeGraph, out_dir: Path, stats: Stats, shacl=None) -> dict[str, Path]:
+    """Write all formats, the SHACL report and a manifest into ``out_dir`` atomically."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
+    try:
+        written: dict[str, Path] = {}
+        for name, (_, filename, _) in FORMATS.items():
+            (staging / filename).write_text(serialize(g.graph, name), encoding="utf-8")
+            written[name] = out_dir / filename
+        if shacl is not None:
+            shacl.graph.serialize(staging / "shacl-report.ttl", format="turtle", encoding="utf-8")
+            (staging / "shacl-report.txt").write_text(shacl.text, encoding="utf-8")
+            written["shacl-report"] = out_dir / "shacl-report.ttl"
+        manifest = {
+            "generator": "kg",
+            "reports": [{"id": r.id, "title": r.title.model_dump(), "graph": _graph_iri(r.id)} for r in g.reports],
+            "stats": stats.as_dict(),
+            "shacl_conforms": None if shacl is None else shacl.conforms,
+            "files": sorted(p.name for p in written.values()) + (["shacl-report.txt"] if shacl else []),
+        }
+        (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written["manifest"] = out_dir / "manifest.json"
+        # every file is complete: move them into place (os.replace is atomic per file)
+        for item in staging.iterdir():
+            os.replace(item, out_dir / item.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def _graph_iri(report_id: str) -> str:
+    from .rdf import ReportIRIs
+
+    return str(ReportIRIs(report_id).graph)

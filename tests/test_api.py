@@ -1,0 +1,78 @@
+"""``import kg``: load, list entities by class, look one up by id or label."""
+
+from __future__ import annotations
+
+import pytest
+
+import kg
+
+from .conftest import FIXTURE_DATA
+
+
+def test_load_fixture_and_graph(tiny_kg):
+    assert [r.id for r in tiny_kg.reports] == ["tiny"]
+    assert len(tiny_kg.graph) > 300
+    assert len(tiny_kg.report_graph("tiny")) == len(tiny_kg.graph)
+
+
+def test_entities_by_class(tiny_kg):
+    assert [e.id for e in tiny_kg.entities("Challenge")] == ["chargeback-cost", "fraud"]
+    assert {f.id for f in tiny_kg.entities("MarketMetric")} == {"market-2022", "market-2025", "paybox-share"}
+    assert len(tiny_kg.entities()) == 19 == len(list(tiny_kg))
+    with pytest.raises(kg.EntityNotFound, match="did you mean Challenge"):
+        tiny_kg.entities("Challange")
+
+
+@pytest.mark.parametrize("key", ["paybox", "PayBox", "paybox ", "支付盒"])
+def test_get_by_id_or_label(tiny_kg, key):
+    assert tiny_kg.get(key).id == "paybox"
+
+
+def test_get_by_alt_label(tiny_kg):
+    assert tiny_kg.get("Smartphone penetration").id == "phone-adoption"
+
+
+def test_get_missing_suggests(tiny_kg):
+    with pytest.raises(kg.EntityNotFound, match="closest: .*paybox"):
+        tiny_kg.get("paybx")
+
+
+def test_stats_from_graph(tiny_kg):
+    s = tiny_kg.stats()
+    assert s.classes["Driver"] == 1 and s.classes["MarketMetric"] == 3 and s.classes["Section"] == 7
+    assert s.relations["addresses"] == 2 and s.influences == 9
+    assert s.triples == len(tiny_kg.graph)
+
+
+def test_from_dataset_round_trip(tiny_kg):
+    again = kg.KnowledgeGraph.from_dataset(tiny_kg.graph)
+    assert again.get("fraud") == tiny_kg.get("fraud")
+
+
+def test_load_bundled_data_by_default():
+    g = kg.load()
+    assert g.reports and all(r.entities for r in g.reports)
+
+
+def test_unknown_report(tiny_kg):
+    with pytest.raises(kg.EntityNotFound, match="no report 'nope'"):
+        tiny_kg.entities(report="nope")
+
+
+def test_data_error_is_kg_error(tmp_path):
+    with pytest.raises(kg.KgError):
+        kg.load(tmp_path)
+
+
+def test_public_functions_have_docstrings_with_examples():
+    for name in ("load", "build"):
+        doc = getattr(kg, name).__doc__
+        assert doc and "Examples" in doc, name
+    assert kg.load.__module__ == "kg.api" and isinstance(FIXTURE_DATA.name, str)
+
+
+def test_importing_submodules_does_not_shadow_api():
+    import kg.pipeline  # noqa: F401  (a submodule named like an API function would replace it)
+
+    assert callable(kg.build) and kg.build.__module__ == "kg.pipeline"
+    assert callable(kg.load)

@@ -1,0 +1,77 @@
+"""`kg build`: every format parses back to the same graph; a failed build changes nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from rdflib import Dataset, Graph
+
+import kg
+from kg.pipeline import build
+from kg.errors import DataError, ValidationFailed
+
+from .conftest import FIXTURE_DATA
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("build")
+    return build(FIXTURE_DATA, out)
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.ttl", "turtle"), ("graph.nt", "nt"), ("graph.jsonld", "json-ld")])
+def test_triple_formats_hold_the_union(built, name, fmt):
+    g = Graph().parse(built.out_dir / name, format=fmt)
+    assert len(g) == built.stats.triples
+
+
+@pytest.mark.parametrize("name,fmt", [("graph.trig", "trig"), ("graph.nq", "nquads")])
+def test_quad_formats_keep_named_graphs(built, name, fmt):
+    ds = Dataset()
+    ds.parse(built.out_dir / name, format=fmt)
+    graphs = {str(g.identifier): len(g) for g in ds.graphs() if len(g)}
+    assert graphs == {"https://w3id.org/strategy-kg/report/tiny/graph": built.stats.triples}
+
+
+def test_manifest(built):
+    manifest = json.loads((built.out_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["shacl_conforms"] is True
+    assert manifest["stats"]["classes"]["Driver"] == 1
+    assert manifest["reports"][0]["id"] == "tiny"
+
+
+def test_ntriples_are_sorted_and_stable(built, tmp_path):
+    again = build(FIXTURE_DATA, tmp_path)
+    first = (built.out_dir / "graph.nt").read_text(encoding="utf-8")
+    assert first == (tmp_path / "graph.nt").read_text(encoding="utf-8")
+    lines = first.splitlines()
+    assert lines == sorted(lines) and again.shacl_conforms
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def test_failed_build_leaves_previous_outputs_untouched(data_dir, tmp_path):
+    out = tmp_path / "out"
+    build(data_dir, out)
+    before = snapshot(out)
+    (data_dir / "tiny" / "bad.yaml").write_text("entities: [{id: x}]\n", encoding="utf-8")
+    with pytest.raises(DataError):
+        build(data_dir, out)
+    assert snapshot(out) == before
+
+
+def test_shacl_violation_fails_build_and_writes_nothing(monkeypatch, tmp_path):
+    from kg.shacl import ShaclReport
+
+    monkeypatch.setattr(kg.KnowledgeGraph, "validate",
+                        lambda self: ShaclReport(False, ["tiny/entity/x: skos:prefLabel: needs @zh"], [], "text"))
+    with pytest.raises(ValidationFailed, match="needs @zh"):
+        build(FIXTURE_DATA, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_no_staging_left_behind(built):
+    assert not [p for p in built.out_dir.iterdir() if p.name.startswith(".kg-build-")]
