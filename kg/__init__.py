@@ -20,6 +20,11 @@ _LAZY = {
     "KnowledgeGraph": "kg.api",
     "EntityNotFound": "kg.api",
     "Stats": "kg.api",
+    "run_query": "kg.store",
+    "open_backend": "kg.store",
+    "QueryResult": "kg.store",
+    "QueryError": "kg.sparql",
+    "named_queries": "kg.sparql",
     "build": "kg.pipeline",
     "BuildResult": "kg.pipeline",
     "KgError": "kg.errors",
@@ -52,5 +57,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # pragma: no cover
     from .api import EntityNotFound, KnowledgeGraph, Stats, load
     from .pipeline import BuildResult, build
+    from .sparql import QueryError, named_queries
+    from .store import QueryResult, open_backend, run_query
     from .errors import DataError, KgError, Problem, UsageError, ValidationFailed
     from .model import Entity, Figure, Influence, RelationDef, Report

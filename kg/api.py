@@ -132,6 +132,20 @@ class KnowledgeGraph:
 
         return serialize(self.graph, format)
 
+    def query(self, query: str, params: dict | None = None, lang: str | None = None, **kw):
+        """Run a named query or SPARQL text on this graph; parameters are bound as RDF terms.
+
+        Returns a :class:`kg.store.QueryResult`: ``.dicts()`` gives rows as dicts of plain
+        values, ``.rows`` as rdflib terms, ``.raw`` the rdflib result.
+
+        >>> g = kg.load()                                                    # doctest: +SKIP
+        >>> g.query("entity-facts", entity="alipay", lang="zh").dicts()[:1]  # doctest: +SKIP
+        >>> g.query("SELECT ?d WHERE { ?d a kgo:Driver }").dicts()           # doctest: +SKIP
+        """
+        from .store import GraphBackend, run_query
+
+        return run_query(query, {**(params or {}), **kw}, backend=GraphBackend(self.graph), lang=lang)
+
     def validate(self, strict: bool = False) -> "ShaclReport":
         """Check the graph against the SHACL shapes; messages point at the YAML lines.
 

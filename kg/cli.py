@@ -122,6 +122,125 @@ def cmd_stats(args) -> int:
     return 0
 
 
+def cmd_queries(args) -> int:
+    from .sparql import named_queries
+
+    queries = named_queries()
+    if args.json:
+        print(json.dumps([{"name": q.name, "title": q.title, "question": q.question, "form": q.form,
+                           "params": [{"name": p.name, "default": p.default, "description": p.description}
+                                      for p in q.params]} for q in queries.values()], ensure_ascii=False, indent=2))
+        return 0
+    width = max((len(n) for n in queries), default=0)
+    for q in queries.values():
+        params = " ".join(f"{p.name}=…" if p.required else f"[{p.name}]" for p in q.params)
+        print(f"{q.name:<{width}}  {q.title}" + (f"   ({params})" if params else ""))
+    print(f"\n{len(queries)} queries. Run one: kg query NAME [--param name=value] [--format table|csv|tsv|json|jsonl]")
+    return 0
+
+
+def _backend(args):
+    from .store import open_backend
+
+    data = _data_dir(args) if args.endpoint is None and (args.store is None or args.store in ("memory", "oxigraph")) \
+        else (Path(args.data) if args.data else None)
+    if data is None and args.endpoint is None:
+        from .api import default_data_dir
+
+        data = default_data_dir()
+    return open_backend(store=args.store, endpoint=args.endpoint, data=data,
+                        update_url=args.update_url, gsp_url=args.gsp_url)
+
+
+def _query_source(spec: str):
+    """NAME | FILE | - → a NamedQuery (files and stdin may carry a header too)."""
+    from .sparql import get_named_query, parse_header
+
+    if spec == "-":
+        return parse_header(sys.stdin.read(), "stdin")
+    path = Path(spec)
+    if path.is_file():
+        try:
+            return parse_header(path.read_text(encoding="utf-8"), str(path), path)
+        except UnicodeDecodeError:
+            raise UsageError(f"{spec}: not UTF-8 text") from None
+    if path.suffix == ".rq" or "/" in spec:
+        raise UsageError(f"{spec}: no such file")
+    return get_named_query(spec)
+
+
+def _params(pairs: list[str]) -> dict[str, str]:
+    out = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.isidentifier():
+            raise UsageError(f"--param {pair!r}: expected name=value")
+        out[name] = value
+    return out
+
+
+def cmd_query(args) -> int:
+    from .results import render
+    from .store import run_query
+
+    query = _query_source(args.query)
+    result = run_query(query, _params(args.param), backend=_backend(args), lang=args.lang)
+    fmt = args.format
+    if fmt is None:
+        if result.form in ("CONSTRUCT", "DESCRIBE"):
+            fmt = "turtle"
+        elif result.form == "ASK":
+            fmt = "table"  # prints true or false
+        else:
+            fmt = "table" if sys.stdout.isatty() else "csv"
+    try:
+        text = render(result, fmt)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    if args.out and args.out != "-":
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def cmd_serve(args) -> int:
+    from .server import serve
+
+    if args.endpoint:
+        raise UsageError("kg serve serves a local store; --endpoint is for kg query and kg push")
+    backend = _backend(args)
+    views = Path(args.views) if args.views else Path("viz/out")
+    server = serve(backend, args.host, args.port, timeout=args.timeout, max_rows=args.max_rows,
+                   max_request=args.max_request, allow_update=args.allow_update,
+                   views_dir=views if views.is_dir() else None, quiet=not args.verbose)
+    print(f"kg SPARQL endpoint at {server.url}/sparql  (query page: {server.url}/ )", flush=True)
+    print(f"  store: {backend.name}; updates {'ALLOWED' if args.allow_update else 'refused'}; "
+          f"time limit {args.timeout:g} s; max rows {args.max_rows}; Ctrl-C to stop", flush=True)
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"  warning: listening on {args.host}, reachable from other machines", file=sys.stderr)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    return 0
+
+
+def cmd_push(args) -> int:
+    from .api import load
+    from .store import push
+
+    g = load(_data_dir(args))
+    graphs = push(g, endpoint=args.endpoint, gsp_url=args.gsp_url, update_url=args.update_url, store=args.store)
+    target = args.store or args.gsp_url or args.update_url or args.endpoint
+    print(f"pushed {len(graphs)} graph(s) to {target}:")
+    for iri in graphs:
+        print(f"    {iri}")
+    return 0
+
+
 # --------------------------------------------------------------------------- parser
 
 
@@ -157,6 +276,48 @@ def build_parser() -> argparse.ArgumentParser:
                    help="turtle|jsonld|ntriples|nquads|trig (aliases ttl, nt, nq, json-ld); default turtle")
     p.add_argument("--out", "-o", metavar="FILE", help="file to write (default: stdout)")
     p.set_defaults(func=cmd_export)
+
+    def store_options(p):
+        p.add_argument("--store", metavar="KIND", help="memory (default), oxigraph, or oxigraph:DIR (persistent)")
+        p.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query)")
+        p.add_argument("--update-url", metavar="URL", help="the server's SPARQL update endpoint")
+        p.add_argument("--gsp-url", metavar="URL", help="the server's Graph Store Protocol endpoint (Oxigraph: /store)")
+
+    p = sub.add_parser("queries", help="list the named SPARQL queries")
+    p.add_argument("--json", action="store_true", help="print JSON (names, titles, questions, parameters)")
+    p.set_defaults(func=cmd_queries)
+
+    p = sub.add_parser("query", help="run a named query, a .rq file, or a query on stdin (-)")
+    p.add_argument("query", metavar="NAME|FILE|-")
+    p.add_argument("--param", "-p", action="append", metavar="NAME=VALUE",
+                   help="bind a parameter as an RDF term: <iri>, prefix:name, \"text\"@en, 42, or a bare word")
+    p.add_argument("--format", "-f", choices=["table", "csv", "tsv", "json", "jsonl", "xml",
+                                               "turtle", "ttl", "jsonld", "json-ld", "ntriples", "nt"],
+                   help="SELECT/ASK: table (default on a terminal), csv (default otherwise), tsv, json, jsonl, "
+                        "xml; CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples")
+    p.add_argument("--lang", choices=["zh", "en"], help="label language for queries that return labels")
+    p.add_argument("--out", "-o", metavar="FILE", help="write to a file instead of stdout")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser("serve", help="a SPARQL 1.1 Protocol endpoint over HTTP, with a query page and the views")
+    data_option(p)
+    store_options(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    p.add_argument("--timeout", type=float, default=10.0, help="per-query time limit in seconds (default 10)")
+    p.add_argument("--max-rows", type=int, default=100_000, help="largest result served (default 100000)")
+    p.add_argument("--max-request", type=int, default=1_000_000, help="largest request body in bytes")
+    p.add_argument("--allow-update", action="store_true", help="accept SPARQL updates at /update (off by default)")
+    p.add_argument("--views", metavar="DIR", help="folder of HTML views to serve at /views/ (default viz/out)")
+    p.add_argument("--verbose", action="store_true", help="log every request")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("push", help="load the graph into a SPARQL server or a persistent Oxigraph store")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_push)
 
     p = sub.add_parser("stats", help="counts by class and relation")
     data_option(p)

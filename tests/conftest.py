@@ -27,8 +27,9 @@ def tiny_kg():
     return kg.load(FIXTURE_DATA)
 
 
-def run_kg(*args: str, cwd: Path | None = None, env=None) -> subprocess.CompletedProcess:
+def run_kg(*args: str, cwd: Path | None = None, env=None, input_text: str | None = None) -> subprocess.CompletedProcess:
     """Run the real ``kg`` command line in a subprocess (exit codes, stdout, stderr)."""
     return subprocess.run(
-        [sys.executable, "-m", "kg", *args], cwd=cwd or ROOT, capture_output=True, text=True, env=env, timeout=300
+        [sys.executable, "-m", "kg", *args], cwd=cwd or ROOT, capture_output=True, text=True, env=env, timeout=300,
+        input=input_text if input_text is not None else "",
     )

@@ -1,0 +1,334 @@
+"""SPARQL on the graph: named queries, safely bound parameters, readable syntax errors.
+
+A named query is a ``kg/queries/<name>.rq`` file whose header comment says what it is::
+
+    # title: Drivers ranked by influence
+    # question: Which drivers push the market hardest?
+    # param: lang = "en"   language of the labels (zh or en)
+    # param: entity        id of the entity (required)
+
+Parameters are bound as RDF terms, never pasted as text: each value is parsed into a
+term (an IRI, a literal, a number; a bare word is a plain string) and the query gets a
+``VALUES`` block for it at the top of its outer ``WHERE`` group. The same mechanism works
+on every store — rdflib in memory, embedded Oxigraph and a remote SPARQL server — so a
+query returns the same rows everywhere. (A parameter used only inside a sub-select is not
+bound there; named queries do not do that.)
+
+The usual prefixes (``kgo skos prov dcterms rdf rdfs xsd owl schema org``) are declared
+for any query that does not declare them itself.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import KgError, UsageError
+from .schema import ONTOLOGY_NS
+
+__all__ = [
+    "QueryError",
+    "NamedQuery",
+    "Param",
+    "named_queries",
+    "get_named_query",
+    "parse_header",
+    "parse_term",
+    "prepare",
+    "PREFIXES",
+]
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+PREFIXES: dict[str, str] = {
+    "kgo": ONTOLOGY_NS,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "schema": "https://schema.org/",
+    "org": "http://www.w3.org/ns/org#",
+}
+
+
+class QueryError(KgError):
+    """A query that cannot run: a syntax error (with line, column, token) or a bad parameter."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None, source: str = "query"):
+        self.line, self.column, self.source = line, column, source
+        where = source
+        if line is not None:
+            where += f":{line}" + (f":{column}" if column is not None else "")
+        super().__init__(f"{where}: {message}")
+
+
+# --------------------------------------------------------------------------- named queries
+
+
+@dataclass(frozen=True)
+class Param:
+    """A parameter a named query takes; ``default`` is an RDF term in text form, or None."""
+
+    name: str
+    description: str = ""
+    default: str | None = None
+
+    @property
+    def required(self) -> bool:
+        return self.default is None
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query shipped with kg: its name, title, the question it answers, its parameters."""
+
+    name: str
+    title: str
+    question: str
+    params: tuple[Param, ...]
+    text: str
+    path: Path = field(compare=False)
+
+    @property
+    def form(self) -> str:
+        return query_form(self.text)
+
+
+_HEADER = re.compile(r"^#\s*(title|question|param):\s*(.*)$")
+_PARAM = re.compile(r"^(\w+)\s*(?:=\s*(\"[^\"]*\"(?:@[\w-]+)?|\S+))?\s*(.*)$")
+
+
+def _parse_named(path: Path) -> NamedQuery:
+    query = parse_header(path.read_text(encoding="utf-8"), path.stem, path)
+    if not query.title or not query.question:
+        raise QueryError("a named query needs '# title:' and '# question:' header lines", source=str(path))
+    return query
+
+
+def parse_header(text: str, name: str, path: Path | None = None) -> NamedQuery:
+    """Read the ``# title: / # question: / # param:`` header of a query (all optional here)."""
+    meta: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        m = _HEADER.match(line)
+        if not m:
+            continue
+        key, value = m.groups()
+        if key == "param":
+            pm = _PARAM.match(value)
+            if pm is None:
+                raise QueryError(f"malformed param line: {line!r}", source=str(path or name))
+            name, default, description = pm.groups()
+            params.append(Param(name, description.strip(" -—"), default))
+        elif key in meta:
+            meta[key] += " " + value.strip()
+        else:
+            meta[key] = value.strip()
+    return NamedQuery(name, meta.get("title", ""), meta.get("question", ""), tuple(params), text,
+                      path or Path(name))
+
+
+@lru_cache(maxsize=1)
+def named_queries() -> dict[str, NamedQuery]:
+    """Every query shipped in ``kg/queries``, by name (the file name without ``.rq``).
+
+    Examples
+    --------
+    >>> from kg.sparql import named_queries
+    >>> "drivers-by-influence" in named_queries()   # doctest: +SKIP
+    True
+    """
+    return {p.stem: _parse_named(p) for p in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def get_named_query(name: str) -> NamedQuery:
+    """A named query by name; the error lists the closest names."""
+    import difflib
+
+    queries = named_queries()
+    if name in queries:
+        return queries[name]
+    hint = difflib.get_close_matches(name, list(queries), n=3)
+    raise UsageError(f"no named query '{name}'" + (f"; did you mean: {', '.join(hint)}?" if hint
+                                                   else "; `kg queries` lists them"))
+
+
+# --------------------------------------------------------------------------- parameters
+
+_IRI = re.compile(r"^[a-zA-Z][\w+.-]*:[^\s<>\"{}|\\^`]*$")
+_QUOTED = re.compile(r"""^("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')(@[a-zA-Z]+(-[a-zA-Z0-9]+)*|\^\^\S+)?$""")
+_BARE_WORD = re.compile(r"^[\w.-]+$", re.UNICODE)
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?)$")
+
+
+def parse_term(value: str, name: str = "param"):
+    """Parse a parameter value into an RDF term.
+
+    Accepted: ``<http://…>``, ``prefix:local`` (known prefixes), ``"text"``, ``"text"@zh``,
+    ``"5"^^xsd:integer``, numbers, ``true``/``false``, and a bare word (letters, digits,
+    ``-``, ``_``, ``.``), which is a plain string such as an entity id.
+
+    >>> parse_term("alipay")
+    rdflib.term.Literal('alipay')
+    >>> parse_term('"支付寶"@zh')
+    rdflib.term.Literal('支付寶', lang='zh')
+    """
+    from rdflib import Literal, URIRef
+    from rdflib.util import from_n3
+
+    v = value.strip()
+    if not v:
+        raise QueryError(f"parameter '{name}' is empty; expected an RDF term", source="--param")
+    if v.startswith("<"):
+        if v.endswith(">") and _IRI.match(v[1:-1]):
+            return URIRef(v[1:-1])
+        v = "\x00"  # falls through to the error below
+    if v[0] in "\"'" and not _QUOTED.match(v):
+        v = "\x00"
+    try:
+        if v in ("true", "false") or _NUMBER.match(v) or v[0] in "<\"'" or (":" in v and not v.startswith("_:")):
+            term = from_n3(v, nsm=_namespace_manager())
+            if isinstance(term, URIRef) and not _IRI.match(str(term)):
+                raise ValueError("not an absolute IRI")
+            if isinstance(term, (URIRef, Literal)):
+                return term
+        elif _BARE_WORD.match(v):
+            return Literal(v)
+    except Exception:  # rdflib raises many kinds for bad N3
+        pass
+    raise QueryError(
+        f"parameter '{name}': {value!r} is not an RDF term; use <http://…>, prefix:name, \"text\", "
+        f"\"text\"@en, a number, true/false, or a bare word such as an id",
+        source="--param",
+    )
+
+
+@lru_cache(maxsize=1)
+def _namespace_manager():
+    from rdflib import Graph
+
+    g = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    return g.namespace_manager
+
+
+# --------------------------------------------------------------------------- query text
+
+
+_TOKEN = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'"
+    r"|<[^<>\"{}|^`\\\s]*>"
+    r"|#[^\n]*"
+    r"|[{}]"
+    r"|[A-Za-z_][\w-]*",
+)
+
+
+def _tokens(text: str) -> Iterable[re.Match]:
+    return _TOKEN.finditer(text)
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE (by the first such keyword outside strings/comments)."""
+    for m in _tokens(text):
+        word = m.group(0).upper()
+        if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return word
+    return "SELECT"
+
+
+def _outer_group_start(text: str) -> int | None:
+    """Offset just after the ``{`` that opens the outer WHERE group, or None."""
+    form = None
+    groups: list[int] = []
+    depth = 0
+    for m in _tokens(text):
+        tok = m.group(0)
+        if form is None and tok.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            form = tok.upper()
+        if tok == "{":
+            if depth == 0:
+                groups.append(m.end())
+            depth += 1
+        elif tok == "}":
+            depth -= 1
+    if not groups:
+        return None
+    if form == "CONSTRUCT" and len(groups) >= 2:
+        return groups[1]  # the first group is the template
+    return groups[0]
+
+
+def declared_prefixes(text: str) -> set[str]:
+    return {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w-]*)\s*:", text)}
+
+
+def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> tuple[str, int]:
+    """The query text to run: known prefixes declared, parameters bound by a VALUES block.
+
+    Returns the text and the number of lines added before the user's first line (to map
+    parser positions back). Raises :class:`QueryError` for a syntax error, with the line
+    and column in the user's text and the offending token.
+    """
+    missing = [p for p in PREFIXES if p not in declared_prefixes(text)]
+    head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
+    full = head + text
+    offset = len(missing)
+    check_syntax(full, offset, source)
+    if bindings:
+        at = _outer_group_start(full)
+        if at is None:
+            raise QueryError("cannot bind parameters: the query has no WHERE group", source=source)
+        names = " ".join(f"?{k}" for k in bindings)
+        values = " ".join(term.n3() for term in bindings.values())
+        full = f"{full[:at]} VALUES ({names}) {{ ({values}) }} {full[at:]}"
+    return full, offset
+
+
+def check_syntax(text: str, offset: int = 0, source: str = "query") -> None:
+    """Parse ``text`` as a SPARQL 1.1 query; a syntax error becomes a :class:`QueryError`."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parseQuery(text)
+    except ParseException as exc:
+        line = exc.lineno - offset
+        found = _offending_token(exc)
+        raise QueryError(f"syntax error at {found}; {_expected(exc)}", line, exc.col, source) from None
+    except Exception as exc:  # e.g. an undeclared prefix
+        raise QueryError(f"invalid query: {exc}", source=source) from None
+
+
+def _offending_token(exc) -> str:
+    rest = exc.line[exc.col - 1:] if exc.line else ""
+    m = re.match(r"\s*(\S+)", rest)
+    return f"'{m.group(1)[:30]}'" if m else "end of input"
+
+
+def _expected(exc) -> str:
+    msg = str(exc.msg)
+    return msg if msg.lower().startswith("expected") else f"expected {msg}"
+
+
+def is_update(text: str) -> bool:
+    """True when ``text`` parses as a SPARQL Update rather than a query."""
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    try:
+        parseUpdate(text)
+    except Exception:
+        return False
+    return True

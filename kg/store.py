@@ -1,0 +1,360 @@
+"""Where queries run: rdflib in memory, embedded Oxigraph (via oxrdflib), or a SPARQL server.
+
+Every backend takes the same prepared query text (see :func:`kg.sparql.prepare`) and
+returns a :class:`QueryResult`, so callers, formats and tests do not care which it is.
+
+>>> backend = open_backend()                      # the bundled data, in memory  # doctest: +SKIP
+>>> backend.query("SELECT (COUNT(*) AS ?n) WHERE { ?s a kgo:Driver }").rows   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import KgError, UsageError
+from .schema import DATA_NS
+from .sparql import QueryError, get_named_query, parse_term, prepare, query_form
+
+__all__ = ["QueryResult", "GraphBackend", "RemoteBackend", "open_backend", "run_query", "push"]
+
+
+@dataclass
+class QueryResult:
+    """A query's answer: rows of RDF terms (SELECT), a boolean (ASK) or a graph."""
+
+    form: str
+    vars: list[str] = field(default_factory=list)
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Any = None
+    raw: Any = None
+
+    def dicts(self, python: bool = True) -> list[dict[str, Any]]:
+        """Rows as dicts; ``python`` turns terms into plain values (str, int, Decimal, …)."""
+        if not python:
+            return [dict(r) for r in self.rows]
+        return [{k: _plain(v) for k, v in r.items()} for r in self.rows]
+
+    def __iter__(self):
+        return iter(self.dicts())
+
+    def __len__(self) -> int:
+        return len(self.rows) if self.form == "SELECT" else (len(self.graph) if self.graph is not None else 1)
+
+
+def _plain(term):
+    from rdflib import Literal
+
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    return str(term)
+
+
+# --------------------------------------------------------------------------- backends
+
+
+class GraphBackend:
+    """Queries an rdflib graph or dataset (in memory, or Oxigraph through oxrdflib)."""
+
+    def __init__(self, graph, name: str = "memory"):
+        self.graph = graph
+        self.name = name
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
+        prepared, _ = prepare(text, bindings, source)
+        result = self.graph.query(prepared)
+        return _from_rdflib(result)
+
+    def report_graphs(self) -> list[str]:
+        return sorted(str(g.identifier) for g in self.graph.graphs() if str(g.identifier).startswith(DATA_NS) and len(g))
+
+
+def _from_rdflib(result) -> QueryResult:
+    if result.type == "ASK":
+        return QueryResult("ASK", boolean=bool(result.askAnswer), raw=result)
+    if result.type in ("CONSTRUCT", "DESCRIBE"):
+        return QueryResult(result.type, graph=result.graph, raw=result)
+    names = [str(v) for v in result.vars]
+    rows = [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
+    return QueryResult("SELECT", vars=names, rows=rows, raw=result)
+
+
+class RemoteBackend:
+    """A SPARQL 1.1 server reached over HTTP (Oxigraph, Fuseki, GraphDB, kg serve …).
+
+    Parameters
+    ----------
+    query_url : the query endpoint (``http://127.0.0.1:7878/query``)
+    update_url : the update endpoint, for :func:`push` on servers without a Graph Store
+    gsp_url : the Graph Store Protocol endpoint (Oxigraph ``/store``, Fuseki ``/ds/data``)
+
+    kg's reports live in named graphs; queries name them as the default graph
+    (``default-graph-uri``) so they see the union on any server, whatever its own
+    default-graph setting.
+    """
+
+    name = "endpoint"
+
+    def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, timeout: float = 60):
+        self.query_url = query_url
+        self.update_url = update_url
+        self.gsp_url = gsp_url
+        self.timeout = timeout
+        self._graphs: list[str] | None = None
+
+    def _request(self, url: str, data: bytes, content_type: str, accept: str | None = None, method: str = "POST"):
+        headers = {"Content-Type": content_type, "User-Agent": "kg"}
+        if accept:
+            headers["Accept"] = accept
+        req = urllib.request.Request(url, data=data, headers=headers, method=method)
+        try:
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
+                return resp.read(), resp.headers.get("Content-Type", "")
+        except urllib.error.HTTPError as exc:
+            body = exc.read().decode("utf-8", "replace").strip()
+            raise KgError(f"{url}: HTTP {exc.code} {exc.reason}: {body[:500]}") from None
+        except urllib.error.URLError as exc:
+            raise KgError(f"{url}: cannot connect ({exc.reason}); is the server running?") from None
+
+    def report_graphs(self) -> list[str]:
+        if self._graphs is None:
+            body, _ = self._post_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [],
+                                       "application/sparql-results+json")
+            graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
+            self._graphs = sorted(g for g in graphs if g.startswith(DATA_NS))
+        return self._graphs
+
+    def _post_query(self, text: str, default_graphs: list[str], accept: str):
+        form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
+        data = urllib.parse.urlencode(form).encode("utf-8")
+        return self._request(self.query_url, data, "application/x-www-form-urlencoded", accept)
+
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
+        prepared, _ = prepare(text, bindings, source)
+        form = query_form(prepared)
+        graphs = self.report_graphs()
+        if form in ("SELECT", "ASK"):
+            body, _ = self._post_query(prepared, graphs, "application/sparql-results+json")
+            return _from_json(json.loads(body))
+        from rdflib import Graph
+
+        body, _ = self._post_query(prepared, graphs, "application/n-triples")
+        return QueryResult(form, graph=Graph().parse(data=body.decode("utf-8"), format="nt"))
+
+
+def _from_json(doc: dict) -> QueryResult:
+    if "boolean" in doc:
+        return QueryResult("ASK", boolean=bool(doc["boolean"]), raw=doc)
+    names = doc["head"].get("vars", [])
+    rows = [{k: _term(v) for k, v in b.items()} for b in doc["results"]["bindings"]]
+    return QueryResult("SELECT", vars=names, rows=rows, raw=doc)
+
+
+def _term(binding: dict):
+    from rdflib import BNode, Literal, URIRef
+
+    kind, value = binding["type"], binding["value"]
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    return Literal(value, lang=binding.get("xml:lang"), datatype=binding.get("datatype"))
+
+
+# --------------------------------------------------------------------------- opening a store
+
+
+def _oxigraph_dataset(directory: str | None):
+    try:
+        import oxrdflib  # noqa: F401  (registers the "Oxigraph" store)
+    except ImportError:
+        raise UsageError("the Oxigraph store needs oxrdflib: pip install 'kg[oxigraph]'") from None
+    from rdflib import Dataset
+
+    ds = Dataset(store="Oxigraph", default_union=True)
+    if directory:
+        path = Path(directory)
+        if path.exists() and not path.is_dir():
+            raise UsageError(f"--store oxigraph:{directory}: not a folder")
+        Path(directory).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            ds.open(str(directory), create=not path.exists())
+        except (OSError, ValueError) as exc:
+            raise KgError(f"cannot open the Oxigraph store in {directory}: {exc}") from None
+    return ds
+
+
+def parse_store(spec: str) -> tuple[str, str | None]:
+    """``memory`` | ``oxigraph`` | ``oxigraph:DIR`` → (kind, directory)."""
+    kind, _, directory = spec.partition(":")
+    if kind not in ("memory", "oxigraph") or (kind == "memory" and directory):
+        raise UsageError(f"--store {spec}: expected memory, oxigraph or oxigraph:DIR")
+    return kind, directory or None
+
+
+def load_into(ds, kg_graph) -> None:
+    """Copy every named graph of a KnowledgeGraph into ``ds`` (replacing graphs of the same name)."""
+    from .pipeline import serialize
+
+    for g in kg_graph.graph.graphs():
+        if len(g):
+            ds.remove_graph(ds.graph(g.identifier))
+    fmt = "ox-nquads" if type(ds.store).__name__ == "OxigraphStore" else "nquads"
+    ds.parse(data=serialize(kg_graph.graph, "nquads"), format=fmt)
+
+
+def open_backend(store: str | None = None, endpoint: str | None = None, data: str | Path | None = None,
+                 update_url: str | None = None, gsp_url: str | None = None):
+    """The backend for a command: a remote endpoint, a persistent Oxigraph folder, or the data.
+
+    * ``endpoint`` — a running SPARQL server (filled by ``kg push``);
+    * ``store="oxigraph:DIR"`` — a persistent embedded store; built from the data when empty;
+    * ``store="oxigraph"`` / ``"memory"`` (default) — the data loaded for this run.
+    """
+    if endpoint:
+        return RemoteBackend(endpoint, update_url=update_url, gsp_url=gsp_url)
+    from .api import load
+
+    kind, directory = parse_store(store or "memory")
+    if kind == "memory":
+        return GraphBackend(load(data).graph, "memory")
+    ds = _oxigraph_dataset(directory)
+    if directory is None or not len(ds):
+        load_into(ds, load(data))
+    return GraphBackend(ds, f"oxigraph:{directory}" if directory else "oxigraph")
+
+
+def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang: str | None = None,
+              data: str | Path | None = None) -> QueryResult:
+    """Run a named query or any query text, with parameters bound as RDF terms.
+
+    Parameters
+    ----------
+    query : a named query's name (see ``kg queries``), a :class:`~kg.sparql.NamedQuery`,
+        or SPARQL text
+    params : name → value; strings are parsed as terms (a bare word is a plain string),
+        rdflib terms are used as they are
+    backend : from :func:`open_backend`; default: the bundled data in memory
+    lang : "zh" or "en", bound as ``?lang`` when the query declares that parameter
+    data : the data folder for the default backend
+
+    Raises
+    ------
+    QueryError
+        A syntax error (line, column, token), a bad or missing parameter.
+
+    Examples
+    --------
+    >>> from kg.store import run_query
+    >>> rows = run_query("entity-facts", {"entity": "alipay"}).dicts()   # doctest: +SKIP
+    >>> run_query("ASK { ?d a kgo:Driver }").boolean                      # doctest: +SKIP
+    True
+    """
+    from rdflib.term import Identifier
+
+    from .sparql import NamedQuery, parse_header
+
+    if isinstance(query, NamedQuery):
+        named = query
+    elif _looks_like_name(query):
+        named = get_named_query(query)
+    else:
+        named = parse_header(query, "query")
+    from .sparql import QUERY_DIR
+
+    source = f"{named.name}.rq" if named.path.parent == QUERY_DIR else named.name
+    bindings = {}
+    for name, value in (params or {}).items():
+        bindings[name] = value if isinstance(value, Identifier) else parse_term(str(value), name)
+    declared = {p.name: p for p in named.params}
+    if declared:
+        unknown = set(bindings) - set(declared)
+        if unknown:
+            raise QueryError(f"unknown parameter(s) {', '.join(sorted(unknown))}; this query takes: "
+                             f"{', '.join(declared)}", source=source)
+        if lang is not None and "lang" in declared and "lang" not in bindings:
+            bindings["lang"] = parse_term(f'"{_check_lang(lang)}"', "lang")
+        for p in named.params:
+            if p.name not in bindings:
+                if p.required:
+                    raise QueryError(f"missing required parameter '{p.name}' ({p.description})", source=source)
+                bindings[p.name] = parse_term(p.default, p.name)
+    elif lang is not None and "?lang" in named.text and "lang" not in bindings:
+        bindings["lang"] = parse_term(f'"{_check_lang(lang)}"', "lang")
+    backend = backend or open_backend(data=data)
+    return backend.query(named.text, bindings, source)
+
+
+def _looks_like_name(query: str) -> bool:
+    import re
+
+    return re.fullmatch(r"[\w.-]+", query.strip()) is not None
+
+
+def _check_lang(lang: str) -> str:
+    if lang not in ("zh", "en"):
+        raise UsageError(f"--lang {lang}: expected zh or en")
+    return lang
+
+
+# --------------------------------------------------------------------------- push
+
+
+def push(kg_graph, endpoint: str | None = None, gsp_url: str | None = None, update_url: str | None = None,
+         store: str | None = None) -> list[str]:
+    """Load every report's named graph into a server (or a persistent Oxigraph folder).
+
+    With a Graph Store Protocol URL each graph is replaced by an HTTP PUT of N-Triples;
+    with only an update URL, by ``DROP SILENT GRAPH`` then ``INSERT DATA``. Returns the graph
+    IRIs written.
+    """
+    graphs = [g for g in kg_graph.graph.graphs() if len(g)]
+    if store:
+        kind, directory = parse_store(store)
+        if kind != "oxigraph" or directory is None:
+            raise UsageError("kg push --store needs oxigraph:DIR (a persistent folder)")
+        ds = _oxigraph_dataset(directory)
+        load_into(ds, kg_graph)
+        ds.close()
+        return [str(g.identifier) for g in graphs]
+    if not endpoint and not gsp_url and not update_url:
+        raise UsageError("kg push needs --endpoint URL (and --gsp-url or --update-url), or --store oxigraph:DIR")
+    if gsp_url is None and update_url is None:
+        gsp_url = _guess_gsp(endpoint)
+    remote = RemoteBackend(endpoint or "", update_url=update_url, gsp_url=gsp_url)
+    written = []
+    for g in graphs:
+        nt = serialize_graph(g)
+        if gsp_url:
+            url = f"{gsp_url}{'&' if '?' in gsp_url else '?'}graph={urllib.parse.quote(str(g.identifier), safe='')}"
+            remote._request(url, nt.encode("utf-8"), "application/n-triples", method="PUT")
+        else:
+            update = f"DROP SILENT GRAPH <{g.identifier}> ;\nINSERT DATA {{ GRAPH <{g.identifier}> {{\n{nt}}} }}"
+            remote._request(update_url, update.encode("utf-8"), "application/sparql-update")
+        written.append(str(g.identifier))
+    return written
+
+
+def serialize_graph(g) -> str:
+    from rdflib import Graph
+
+    plain = Graph()
+    for t in g:
+        plain.add(t)
+    return plain.serialize(format="nt")
+
+
+def _guess_gsp(endpoint: str | None) -> str:
+    if endpoint and endpoint.rstrip("/").endswith("/query"):
+        return endpoint.rstrip("/")[: -len("/query")] + "/store"
+    raise UsageError("cannot tell the server's Graph Store URL; give --gsp-url (Oxigraph: …/store, "
+                     "Fuseki: …/DATASET/data) or --update-url")

@@ -1,0 +1,184 @@
+"""Every named query gives the same answer on every store: rdflib in memory, embedded
+Oxigraph (oxrdflib), a real `oxigraph serve` filled by `kg push`, and `kg serve` read by an
+independent client (SPARQLWrapper)."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import kg
+from kg.sparql import named_queries, parse_term, prepare
+from kg.store import GraphBackend, RemoteBackend, open_backend, run_query
+
+from .conftest import FIXTURE_DATA, run_kg
+
+pytest.importorskip("oxrdflib")
+
+# sample values for the parameters named queries require
+SAMPLES = {"entity": "paybox", "section": "1.1.1", "type": "kgo:Challenge", "audience": "enterprises",
+           "challenge": "fraud", "source": "phone-adoption", "target": "market-growth"}
+QUERIES = sorted(named_queries())
+
+
+def params_for(name: str) -> dict[str, str]:
+    out = {}
+    for p in named_queries()[name].params:
+        if p.required:
+            assert p.name in SAMPLES, f"add a sample value for parameter '{p.name}' of {name}"
+            out[p.name] = SAMPLES[p.name]
+    return out
+
+
+def normalise(result):
+    """Comparable form of a result: rows of plain values, numbers compared by value."""
+    if result.form == "ASK":
+        return result.boolean
+    if result.form in ("CONSTRUCT", "DESCRIBE"):
+        return sorted(" ".join(t.n3() for t in triple) for triple in result.graph)
+    rows = []
+    for row in result.dicts():
+        rows.append({k: (float(v) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else v)
+                     for k, v in row.items()})
+    return rows
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, seconds: float = 20) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1)
+            return
+        except urllib.error.HTTPError:
+            return  # it answers
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(url)
+
+
+@pytest.fixture(scope="module")
+def memory():
+    return open_backend(data=FIXTURE_DATA)
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    return open_backend(store="oxigraph", data=FIXTURE_DATA)
+
+
+def oxigraph_binary() -> str:
+    found = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    if not Path(found).exists():
+        pytest.fail("the oxigraph server binary is missing: pip install the test extras (package 'oxigraph')")
+    return found
+
+
+@pytest.fixture(scope="module")
+def oxigraph_server(tmp_path_factory):
+    port = free_port()
+    location = tmp_path_factory.mktemp("oxigraph")
+    proc = subprocess.Popen([oxigraph_binary(), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        wait_for(f"http://127.0.0.1:{port}/query")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+@pytest.fixture(scope="module")
+def remote(oxigraph_server):
+    r = run_kg("push", "--data", str(FIXTURE_DATA), "--endpoint", f"{oxigraph_server}/query")
+    assert r.returncode == 0, r.stderr
+    assert "pushed 1 graph(s)" in r.stdout
+    return RemoteBackend(f"{oxigraph_server}/query")
+
+
+@pytest.fixture(scope="module")
+def kg_server():
+    from kg.server import serve
+
+    server = serve(GraphBackend(kg.load(FIXTURE_DATA).graph), "127.0.0.1", 0)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_there_are_named_queries():
+    assert len(QUERIES) >= 15
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_same_rows_in_memory_and_embedded_oxigraph(memory, embedded, name):
+    params = params_for(name)
+    assert normalise(run_query(name, params, backend=memory)) == normalise(run_query(name, params, backend=embedded))
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_same_rows_on_an_oxigraph_server(memory, remote, name):
+    params = params_for(name)
+    assert normalise(run_query(name, params, backend=memory)) == normalise(run_query(name, params, backend=remote))
+
+
+@pytest.mark.parametrize("name", QUERIES)
+def test_sparqlwrapper_against_kg_serve(memory, kg_server, name):
+    from SPARQLWrapper import JSON, N3, SPARQLWrapper
+
+    query = named_queries()[name]
+    bindings = {k: parse_term(v, k) for k, v in params_for(name).items()}
+    bindings.update({p.name: parse_term(p.default, p.name) for p in query.params if not p.required})
+    text, _ = prepare(query.text, bindings)
+    client = SPARQLWrapper(f"{kg_server.url}/sparql")
+    client.setQuery(text)
+    expected = normalise(run_query(name, params_for(name), backend=memory))
+    if query.form in ("CONSTRUCT", "DESCRIBE"):
+        client.setReturnFormat(N3)
+        from rdflib import Graph
+
+        g = Graph().parse(data=client.query().convert(), format="turtle")
+        assert sorted(" ".join(t.n3() for t in triple) for triple in g) == expected
+        return
+    client.setReturnFormat(JSON)
+    doc = client.query().convert()
+    from kg.store import _from_json
+
+    assert normalise(_from_json(doc)) == expected
+
+
+def test_push_then_query_a_persistent_oxigraph_store(tmp_path):
+    store = f"oxigraph:{tmp_path / 'store'}"
+    r = run_kg("push", "--data", str(FIXTURE_DATA), "--store", store)
+    assert r.returncode == 0, r.stderr
+    q = "SELECT (COUNT(?c) AS ?n) WHERE { ?c a kgo:Challenge }"
+    r = run_kg("query", "-", "--store", store, "--format", "csv", input_text=q)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["n", "2"]
+
+
+def test_query_the_remote_server_from_the_cli(remote, oxigraph_server):
+    r = run_kg("query", "-", "--endpoint", f"{oxigraph_server}/query", "--format", "csv",
+               input_text="SELECT ?l WHERE { ?d a kgo:Driver ; skos:prefLabel ?l FILTER(lang(?l) = 'zh') }")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["l", "手機普及"]
+
+
+def test_unreachable_endpoint_is_a_clear_error():
+    r = run_kg("query", "-", "--endpoint", f"http://127.0.0.1:{free_port()}/query", input_text="ASK { ?s ?p ?o }")
+    assert r.returncode == 1 and "cannot connect" in r.stderr and "Traceback" not in r.stderr
