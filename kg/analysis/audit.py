@@ -1,0 +1,187 @@
+"""Audit the report itself: do its figures add up, and which sections restate others?
+
+Figures are read from the RDF graph as plain dicts (see :func:`figures_from`), so the
+checks below are pure functions on those dicts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import combinations
+
+__all__ = ["Finding", "figures_from", "implied_cagr", "audit_figures", "repetitions", "section_contents"]
+
+_FIGURES = """
+SELECT ?f ?id ?en ?value ?norm ?unit ?currency ?year ?scope ?kind ?qualifier ?publisher ?rate ?gkind ?baseline
+       (GROUP_CONCAT(DISTINCT ?m; separator=" ") AS ?measures)
+       (GROUP_CONCAT(DISTINCT ?sec; separator=" ") AS ?sections) WHERE {
+  ?f a kgo:MarketMetric ; dcterms:identifier ?id ; skos:prefLabel ?en ; kgo:value ?value ;
+     kgo:normalizedValue ?norm ; kgo:unit ?unit ; kgo:metricKind ?kind ;
+     kgo:measures/dcterms:identifier ?m ; prov:wasDerivedFrom/dcterms:identifier ?sec .
+  FILTER(lang(?en) = "en")
+  OPTIONAL { ?f kgo:currency ?currency } OPTIONAL { ?f kgo:year ?year }
+  OPTIONAL { ?f kgo:scope/dcterms:identifier ?scope } OPTIONAL { ?f kgo:qualifier ?qualifier }
+  OPTIONAL { ?f kgo:publishedBy/dcterms:identifier ?publisher }
+  OPTIONAL { ?f kgo:statedGrowthRate ?rate ; kgo:growthKind ?gkind }
+  OPTIONAL { ?f kgo:growthBaseline/dcterms:identifier ?baseline }
+} GROUP BY ?f ?id ?en ?value ?norm ?unit ?currency ?year ?scope ?kind ?qualifier ?publisher ?rate ?gkind ?baseline
+ORDER BY ?id"""
+
+
+LOWER_BOUND = ("more-than", "at-least")
+UPPER_BOUND = ("less-than", "up-to")
+
+
+@dataclass
+class Finding:
+    """One thing the audit noticed: a kind, the figures involved, and the arithmetic."""
+
+    kind: str
+    severity: str  # "inconsistent" | "missing" | "note"
+    figures: list[str]
+    message: str
+    arithmetic: str = ""
+    data: dict = field(default_factory=dict)
+
+
+def figures_from(backend) -> list[dict]:
+    """The figures of a graph as dicts (Decimal values, ints for years, None when absent)."""
+    out = []
+    for r in backend.query(_FIGURES).rows:
+        get = lambda k: r.get(k).toPython() if r.get(k) is not None else None  # noqa: E731
+        out.append({
+            "id": str(r["id"]), "label": str(r["en"]), "value": Decimal(str(r["value"])),
+            "normalized": Decimal(str(r["norm"])), "unit": str(r["unit"]), "currency": get("currency"),
+            "year": int(get("year")) if get("year") is not None else None, "scope": get("scope"),
+            "kind": str(r["kind"]), "qualifier": get("qualifier"), "publisher": get("publisher"),
+            "rate": Decimal(str(r["rate"])) if r.get("rate") is not None else None,
+            "growth_kind": get("gkind"), "baseline": get("baseline"),
+            "measures": sorted(str(r["measures"]).split()), "sections": sorted(str(r["sections"]).split()),
+        })
+    return out
+
+
+def implied_cagr(start: Decimal, end: Decimal, years: int) -> float:
+    """Compound annual growth rate, in percent, from ``start`` to ``end`` over ``years``.
+
+    >>> round(implied_cagr(Decimal(1200), Decimal(2000), 4), 2)
+    13.62
+    """
+    if years <= 0 or start <= 0:
+        raise ValueError("growth needs a positive start and a later end year")
+    return ((float(end) / float(start)) ** (1 / years) - 1) * 100
+
+
+def _comparable(a: dict, b: dict) -> bool:
+    return (a["unit"], a["currency"], a["scope"], a["measures"]) == (b["unit"], b["currency"], b["scope"], b["measures"])
+
+
+def audit_figures(figures: list[dict], tolerance: float = 1.0) -> list[Finding]:
+    """Check the figures: stated growth rates against the rates their start and end figures
+    imply (beyond ``tolerance`` percentage points is inconsistent; when the end value is a
+    bound, "more than X", only a rate that cannot reach X is), unstated rates between
+    comparable actual/forecast pairs, missing publishers and years, contradicting horizons.
+
+    Values are compared after normalising magnitudes (萬, 億, 萬億 → numbers); figures in
+    different currencies or units are never compared.
+    """
+    by_id = {f["id"]: f for f in figures}
+    findings: list[Finding] = []
+    paired = set()
+    for f in figures:
+        if f["rate"] is None or not f["baseline"]:
+            continue
+        base = by_id.get(f["baseline"])
+        if base is None or base["year"] is None or f["year"] is None:
+            continue
+        paired.add(frozenset((f["id"], base["id"])))
+        years = f["year"] - base["year"]
+        if years <= 0:
+            findings.append(Finding("horizon", "inconsistent", [base["id"], f["id"]],
+                                    f"{f['id']} ({f['year']}) grows from a baseline that is not earlier ({base['year']})"))
+            continue
+        implied = implied_cagr(base["normalized"], f["normalized"], years)
+        stated = float(f["rate"])
+        projected = float(base["value"]) * (1 + stated / 100) ** years
+        arithmetic = (f"({f['value']} / {base['value']})^(1/{years}) − 1 = {implied:.2f}% a year; "
+                      f"stated {stated:g}%; {base['value']} × (1 + {stated:g}%)^{years} = {projected:,.1f}")
+        qualifier = f" (the end value is qualified '{f['qualifier']}')" if f["qualifier"] else ""
+        # "more than X": the implied rate is a lower bound, so only a stated rate too low to
+        # reach X contradicts it; "less than X" the other way round
+        if f["qualifier"] in LOWER_BOUND:
+            off = implied - stated > tolerance
+        elif f["qualifier"] in UPPER_BOUND:
+            off = stated - implied > tolerance
+        else:
+            off = abs(implied - stated) > tolerance
+        if off:
+            findings.append(Finding("growth-rate", "inconsistent", [base["id"], f["id"]],
+                                    f"stated growth {stated:g}% but the figures imply {implied:.1f}%{qualifier}",
+                                    arithmetic, {"implied": round(implied, 3), "stated": stated, "years": years}))
+        else:
+            agrees = (f"at {stated:g}% a year the start figure reaches the end figure (the figures imply "
+                      f"at least {implied:.1f}%{qualifier})" if f["qualifier"] in LOWER_BOUND + UPPER_BOUND
+                      else f"stated growth {stated:g}% agrees with the implied {implied:.1f}%")
+            findings.append(Finding("growth-rate", "note", [base["id"], f["id"]], agrees,
+                                    arithmetic, {"implied": round(implied, 3), "stated": stated, "years": years}))
+    actuals = [f for f in figures if f["kind"] == "actual" and f["year"] is not None]
+    forecasts = [f for f in figures if f["kind"] == "forecast" and f["year"] is not None]
+    for a in actuals:
+        for f in forecasts:
+            if _comparable(a, f) and f["year"] > a["year"] and frozenset((a["id"], f["id"])) not in paired:
+                implied = implied_cagr(a["normalized"], f["normalized"], f["year"] - a["year"])
+                findings.append(Finding("growth-rate", "note", [a["id"], f["id"]],
+                                        f"no rate stated; the figures imply {implied:.1f}% a year",
+                                        f"({f['value']} / {a['value']})^(1/{f['year'] - a['year']}) − 1 = {implied:.2f}%",
+                                        {"implied": round(implied, 3)}))
+    for f in figures:
+        if not f["publisher"]:
+            findings.append(Finding("publisher", "missing", [f["id"]], f"{f['id']} names no publisher"))
+        if f["year"] is None:
+            findings.append(Finding("year", "missing", [f["id"]], f"{f['id']} has no year"))
+    for a, b in combinations([f for f in figures if f["year"] is not None], 2):
+        if _comparable(a, b) and a["year"] == b["year"] and a["normalized"] != b["normalized"]:
+            findings.append(Finding("horizon", "inconsistent", [a["id"], b["id"]],
+                                    f"two different values for the same measure, scope and year {a['year']}",
+                                    f"{a['value']} vs {b['value']}"))
+    return findings
+
+
+_SECTION_CONTENT = """
+SELECT ?section ?item WHERE {
+  ?x prov:wasDerivedFrom/dcterms:identifier ?section .
+  { ?x dcterms:identifier ?item }
+  UNION { ?x a kgo:Assertion ; rdf:subject/dcterms:identifier ?s ; rdf:predicate ?p ; rdf:object/dcterms:identifier ?o
+          BIND(CONCAT(?s, " ", STRAFTER(STR(?p), "#"), " ", ?o) AS ?item) }
+  UNION { ?x a kgo:Influence ; kgo:influencer/dcterms:identifier ?s ; kgo:influenced/dcterms:identifier ?o
+          BIND(CONCAT(?s, " influences ", ?o) AS ?item) }
+}"""
+
+
+def section_contents(backend) -> dict[str, set[str]]:
+    """Section number → the entities, relations and influences that cite it."""
+    out: dict[str, set[str]] = {}
+    for r in backend.query(_SECTION_CONTENT).rows:
+        out.setdefault(str(r["section"]), set()).add(str(r["item"]))
+    return out
+
+
+def repetitions(contents: dict[str, set[str]], threshold: float = 0.5, min_items: int = 3) -> list[dict]:
+    """Pairs of sections whose cited content overlaps strongly (likely restatements).
+
+    Overlap is |A ∩ B| / min(|A|, |B|) (so a short section restating part of a long one
+    counts); pairs at or above ``threshold`` with at least ``min_items`` shared items are
+    listed, strongest first, with the Jaccard index for reference.
+    """
+    out = []
+    for a, b in combinations(sorted(contents, key=lambda n: tuple(int(p) for p in n.split("."))), 2):
+        A, B = contents[a], contents[b]
+        shared = A & B
+        if len(shared) < min_items:
+            continue
+        overlap = len(shared) / min(len(A), len(B))
+        if overlap >= threshold:
+            out.append({"sections": [a, b], "overlap": round(overlap, 3), "jaccard": round(len(shared) / len(A | B), 3),
+                        "shared": len(shared)})
+    return sorted(out, key=lambda d: (-d["overlap"], -d["shared"], d["sections"]))

@@ -1,0 +1,203 @@
+"""From the RDF graph to networkx: the influence network, the typed entity network, coverage.
+
+The graphs are read with SPARQL through a store backend (see :mod:`kg.store`), so analysis
+works the same on rdflib in memory, embedded Oxigraph or a remote server.
+
+Node keys are entity ids (``alipay``); when the graph holds several reports whose ids
+collide they become ``report:id``. Every node carries ``type``, ``label_zh``, ``label_en``,
+``report`` and ``iri``; influence edges carry ``weight`` (signed, ±strength/3), ``strength``
+(1–3), ``polarity`` and ``sections`` (a sorted list of section numbers).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import networkx as nx
+
+from ..schema import DATA_NS, ONTOLOGY_NS
+
+__all__ = ["influence_graph", "entity_graph", "coverage_graph", "export_graph", "as_backend", "EXPORT_FORMATS"]
+
+EXPORT_FORMATS = ("graphml", "gexf", "json")
+
+_NODES = """
+SELECT ?e ?id ?type ?zh ?en ?unaddressed WHERE {
+  ?e dcterms:identifier ?id ; a ?cls ; prov:hadPrimarySource ?report ;
+     skos:prefLabel ?zh, ?en .
+  FILTER(lang(?zh) = "zh" && lang(?en) = "en")
+  OPTIONAL { ?e kgo:unaddressed ?unaddressed }
+  BIND(STRAFTER(STR(?cls), STR(kgo:)) AS ?type)
+}"""
+
+_INFLUENCES = """
+SELECT ?from ?to ?polarity ?strength ?section WHERE {
+  ?i a kgo:Influence ; kgo:influencer ?from ; kgo:influenced ?to ;
+     kgo:polarity ?polarity ; kgo:strength ?strength ; prov:wasDerivedFrom/dcterms:identifier ?section .
+}"""
+
+_RELATIONS = """
+SELECT ?from ?p ?to ?section WHERE {
+  ?a a kgo:Assertion ; rdf:subject ?from ; rdf:predicate ?p ; rdf:object ?to ;
+     prov:wasDerivedFrom/dcterms:identifier ?section .
+}"""
+
+_FIELD_LINKS = """
+SELECT ?from ?p ?to WHERE {
+  VALUES ?p { kgo:measures kgo:publishedBy kgo:scope kgo:intendedFor kgo:growthBaseline }
+  ?from ?p ?to .
+}"""
+
+
+def as_backend(source):
+    """A query backend for a KnowledgeGraph, an rdflib graph, or a backend itself."""
+    from ..store import GraphBackend
+
+    if hasattr(source, "query") and hasattr(source, "report_graphs"):
+        return source
+    if hasattr(source, "reports") and hasattr(source, "graph"):  # a KnowledgeGraph
+        return GraphBackend(source.graph)
+    return GraphBackend(source)
+
+
+class _Keys:
+    """Entity IRI → node key (the id, or report:id where ids collide across reports)."""
+
+    def __init__(self, rows):
+        self.info = {}
+        by_id = defaultdict(set)
+        for r in rows:
+            iri = str(r["e"])
+            report = iri[len(DATA_NS):].split("/", 1)[0] if iri.startswith(DATA_NS) else ""
+            self.info[iri] = {"id": str(r["id"]), "type": str(r["type"]), "label_zh": str(r["zh"]),
+                              "label_en": str(r["en"]), "report": report, "iri": iri}
+            if r.get("unaddressed") is not None and r["unaddressed"].toPython() is True:
+                self.info[iri]["unaddressed"] = True
+            by_id[str(r["id"])].add(report)
+        self.key = {iri: (d["id"] if len(by_id[d["id"]]) == 1 else f"{d['report']}:{d['id']}")
+                    for iri, d in self.info.items()}
+
+    def add_node(self, G, iri: str) -> str:
+        key = self.key[iri]
+        if key not in G:
+            G.add_node(key, **self.info[iri])
+        return key
+
+
+def _keys(backend) -> _Keys:
+    return _Keys(backend.query(_NODES).rows)
+
+
+def influence_graph(source) -> nx.DiGraph:
+    """The signed, weighted influence network.
+
+    Every entity taking part in an influence is a node; each ``kgo:Influence`` is an edge.
+
+    Examples
+    --------
+    >>> import kg
+    >>> G = influence_graph(kg.load("tests/fixtures/data"))   # doctest: +SKIP
+    >>> G.edges["fraud", "market-growth"]["weight"]            # doctest: +SKIP
+    -0.6666666666666666
+    """
+    backend = as_backend(source)
+    keys = _keys(backend)
+    G = nx.DiGraph()
+    sections = defaultdict(set)
+    for r in backend.query(_INFLUENCES).rows:
+        a, b = keys.add_node(G, str(r["from"])), keys.add_node(G, str(r["to"]))
+        strength = int(r["strength"].toPython())
+        sign = 1 if str(r["polarity"]) == "positive" else -1
+        G.add_edge(a, b, weight=sign * strength / 3, strength=strength, polarity=str(r["polarity"]), sign=sign)
+        sections[a, b].add(str(r["section"]))
+    for (a, b), secs in sections.items():
+        G.edges[a, b]["sections"] = sorted(secs, key=_numkey)
+    return G
+
+
+def entity_graph(source) -> nx.MultiDiGraph:
+    """Every entity and figure, with one edge per relation, influence and figure link.
+
+    Edges carry ``relation`` (the ontology property's local name) and, where the graph
+    records them, ``sections``.
+    """
+    backend = as_backend(source)
+    keys = _keys(backend)
+    G = nx.MultiDiGraph()
+    for iri in keys.info:
+        keys.add_node(G, iri)
+    grouped = defaultdict(set)
+    for r in backend.query(_RELATIONS).rows:
+        grouped[str(r["from"]), _local(r["p"]), str(r["to"])].add(str(r["section"]))
+    for r in backend.query(_INFLUENCES).rows:
+        grouped[str(r["from"]), "influences", str(r["to"])].add(str(r["section"]))
+    for (a, rel, b), secs in sorted(grouped.items()):
+        if a in keys.key and b in keys.key:
+            G.add_edge(keys.key[a], keys.key[b], key=rel, relation=rel, sections=sorted(secs, key=_numkey))
+    for r in backend.query(_FIELD_LINKS).rows:
+        a, b = str(r["from"]), str(r["to"])
+        if a in keys.key and b in keys.key:
+            G.add_edge(keys.key[a], keys.key[b], key=_local(r["p"]), relation=_local(r["p"]), sections=[])
+    return G
+
+
+def coverage_graph(source) -> nx.DiGraph:
+    """Who addresses which challenge: ``addresses`` edges into challenges, from
+    recommendations, technologies, regulations, …, with their sections."""
+    E = entity_graph(source)
+    G = nx.DiGraph()
+    for n, d in E.nodes(data=True):
+        if d["type"] == "Challenge":
+            G.add_node(n, **d)
+    for a, b, d in E.edges(data=True):
+        if d["relation"] == "addresses":
+            G.add_node(a, **E.nodes[a])
+            G.add_edge(a, b, relation="addresses", sections=d["sections"])
+    return G
+
+
+def _local(term) -> str:
+    s = str(term)
+    return s[len(ONTOLOGY_NS):] if s.startswith(ONTOLOGY_NS) else s.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+
+
+def _numkey(number: str):
+    return tuple(int(p) for p in number.split(".") if p.isdigit())
+
+
+def export_graph(G, path: str | Path, fmt: str | None = None) -> Path:
+    """Write ``G`` as GraphML or GEXF (Gephi, Cytoscape) or node-link JSON.
+
+    List attributes (sections) become comma-separated strings in GraphML and GEXF, which
+    cannot hold lists.
+    """
+    path = Path(path)
+    fmt = fmt or path.suffix.lstrip(".")
+    if fmt not in EXPORT_FORMATS:
+        from ..errors import UsageError
+
+        raise UsageError(f"unknown graph format '{fmt}'; expected one of: {', '.join(EXPORT_FORMATS)}")
+    if fmt == "json":
+        data = nx.node_link_data(G, edges="links")
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
+        return path
+    flat = G.copy()
+    for _, d in flat.nodes(data=True):
+        _flatten(d)
+    for *_, d in flat.edges(data=True):
+        _flatten(d)
+    if fmt == "graphml":
+        nx.write_graphml(flat, path, encoding="utf-8")
+    else:
+        nx.write_gexf(flat, path, encoding="utf-8")
+    return path
+
+
+def _flatten(attrs: dict) -> None:
+    for k, v in list(attrs.items()):
+        if isinstance(v, (list, tuple, set)):
+            attrs[k] = ",".join(str(x) for x in v)
+        elif v is None:
+            del attrs[k]
