@@ -228,6 +228,51 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def _node(G, key: str) -> str:
+    """A node of an analysis graph by id, report:id, or label in either language."""
+    import difflib
+
+    from .api import EntityNotFound
+
+    if key in G:
+        return key
+    folded = key.strip().casefold()
+    for n, d in G.nodes(data=True):
+        if folded in (d.get("id", "").casefold(), d.get("label_zh", "").casefold(), d.get("label_en", "").casefold()):
+            return n
+    names = list(G) + [d.get(k, "") for _, d in G.nodes(data=True) for k in ("label_en", "label_zh")]
+    hint = difflib.get_close_matches(key, names, n=3, cutoff=0.5)
+    raise EntityNotFound(f"'{key}' is not in the influence network" + (f"; closest: {', '.join(hint)}" if hint else ""))
+
+
+def cmd_explain(args) -> int:
+    from .analysis.explain import explain
+    from .analysis.graphs import influence_graph
+
+    G = influence_graph(_backend(args))
+    a, b = _node(G, args.source), _node(G, args.target)
+    label = lambda n: G.nodes[n].get(f"label_{args.lang}", n)  # noqa: E731
+    paths = explain(G, a, b)
+    if args.json:
+        print(json.dumps({k: None if p is None else {
+            "nodes": list(p.nodes), "effect": p.effect, "polarity": p.polarity,
+            "steps": [{"from": s.source, "to": s.target, "polarity": s.polarity, "strength": s.strength,
+                       "sections": list(s.sections)} for s in p.steps]} for k, p in paths.items()},
+            ensure_ascii=False, indent=2))
+        return 0
+    if paths["strongest"] is None:
+        print(f"{label(a)} does not influence {label(b)}: no path in the influence network")
+        return 0
+    for kind in ("strongest", "shortest"):
+        p = paths[kind]
+        print(f"{kind} path: {len(p.steps)} step(s), net effect {p.effect:+.3f} ({p.polarity})")
+        for i, s in enumerate(p.steps, 1):
+            sign = "+" if s.polarity == "positive" else "−"
+            print(f"  {i}. {label(s.source)} → {label(s.target)}  {sign}{s.strength:.2f}  "
+                  f"[{', '.join(s.sections)}]")
+    return 0
+
+
 def cmd_push(args) -> int:
     from .api import load
     from .store import push
@@ -313,6 +358,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--views", metavar="DIR", help="folder of HTML views to serve at /views/ (default viz/out)")
     p.add_argument("--verbose", action="store_true", help="log every request")
     p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("explain", help="the strongest and shortest influence paths from A to B")
+    p.add_argument("source", metavar="A", help="entity id or label (zh or en)")
+    p.add_argument("target", metavar="B", help="entity id or label (zh or en)")
+    p.add_argument("--lang", choices=["zh", "en"], default="en", help="label language (default en)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_explain)
 
     p = sub.add_parser("push", help="load the graph into a SPARQL server or a persistent Oxigraph store")
     data_option(p)
