@@ -273,6 +273,72 @@ def cmd_explain(args) -> int:
     return 0
 
 
+def cmd_analyze(args) -> int:
+    from .analysis.graphs import coverage_graph, entity_graph, export_graph, influence_graph
+    from .analysis.report import analyze, write_analysis
+
+    backend = _backend(args)
+    result = analyze(backend, top=args.top, max_loop_length=args.max_loop_length, split=args.split)
+    files = write_analysis(result, args.out, args.lang)
+    for fmt in args.export or []:
+        for name, build in (("influence", influence_graph), ("entities", entity_graph), ("coverage", coverage_graph)):
+            files[f"{name}.{fmt}"] = export_graph(build(backend), Path(args.out) / f"{name}.{fmt}", fmt)
+    mm = result["micmac"]
+    print(f"Analysed the influence network: {result['graph']['nodes']} nodes, {result['graph']['edges']} edges; "
+          f"MICMAC {'stable at power ' + str(mm['stable_at']) if mm['converged'] else 'did not settle'}"
+          f"{' (attenuated)' if mm.get('attenuation') else ''}; {result['loops']['count']} loops; "
+          f"{len(result['communities'])} communities; "
+          f"{sum(1 for f in result['audit']['figures'] if f['severity'] == 'inconsistent')} inconsistent figure(s).")
+    for path in files.values():
+        print(f"    {path}")
+    return 0
+
+
+def _clamps(pairs: list[str], G) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--set {pair!r}: expected ID=VALUE")
+        try:
+            number = float(value)
+        except ValueError:
+            raise UsageError(f"--set {pair!r}: the value must be a number (e.g. 1, 0.5, -1)") from None
+        out[_node(G, key)] = number
+    return out
+
+
+def cmd_scenario(args) -> int:
+    from .analysis.fcm import scenario
+    from .analysis.graphs import influence_graph
+
+    G = influence_graph(_backend(args))
+    clamp = _clamps(args.set, G)
+    try:
+        res = scenario(G, clamp, transfer=args.transfer, lam=args.lam, inference=args.inference,
+                       threshold=args.threshold, max_steps=args.max_steps)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    label = lambda n: G.nodes[n].get(f"label_{args.lang}", n)  # noqa: E731
+    changes = sorted(res.change.items(), key=lambda kv: (-abs(kv[1]), kv[0]))
+    if args.json:
+        print(json.dumps({"clamped": clamp, "baseline_converged": res.baseline_converged,
+                          "scenario_converged": res.scenario_converged,
+                          "change": {n: {"label": label(n), "baseline": res.baseline[n], "scenario": res.scenario[n],
+                                         "change": c} for n, c in changes}}, ensure_ascii=False, indent=1))
+        return 0
+    print("Scenario: " + ", ".join(f"{label(n)} = {v:g}" for n, v in clamp.items())
+          + f"  ({args.transfer}, {args.inference}; baseline {'converged' if res.baseline_converged else 'DID NOT converge'}, "
+            f"scenario {'converged' if res.scenario_converged else 'DID NOT converge'})")
+    shown = [(n, c) for n, c in changes if n not in clamp and abs(c) >= 0.0005][: args.top]
+    width = max((len(label(n)) for n, _ in shown), default=10)
+    for n, c in shown:
+        print(f"  {c:+.3f}  {label(n):<{width}}  ({res.baseline[n]:.3f} → {res.scenario[n]:.3f})")
+    if not shown:
+        print("  nothing else changes")
+    return 0
+
+
 def cmd_push(args) -> int:
     from .api import load
     from .store import push
@@ -367,6 +433,34 @@ def build_parser() -> argparse.ArgumentParser:
     data_option(p)
     store_options(p)
     p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("analyze", help="influence analysis and report audit: Markdown and JSON")
+    p.add_argument("--out", default="build/analysis", metavar="DIR", help="output folder (default build/analysis)")
+    p.add_argument("--lang", choices=["zh", "en"], default="en", help="label language of the Markdown report")
+    p.add_argument("--top", type=int, default=10, help="rows per ranking (default 10)")
+    p.add_argument("--max-loop-length", type=int, default=5, help="longest feedback loop to look for (default 5)")
+    p.add_argument("--split", choices=["mean", "median"], default="mean", help="MICMAC quadrant split")
+    p.add_argument("--export", action="append", choices=["graphml", "gexf", "json"],
+                   help="also write the influence, entity and coverage graphs in this format (repeatable)")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("scenario", help="what if? clamp concepts of the fuzzy cognitive map and compare")
+    p.add_argument("--set", action="append", required=True, metavar="ID=VALUE",
+                   help="hold a concept at a value every step (id or label; repeatable)")
+    p.add_argument("--transfer", choices=["sigmoid", "tanh", "bivalent", "trivalent"], default="tanh")
+    p.add_argument("--lam", type=float, default=1.0, help="steepness λ of sigmoid/tanh (default 1)")
+    p.add_argument("--inference", choices=["kosko", "modified-kosko", "rescaled"], default="kosko",
+                   help="update rule (default kosko; rescaled expects sigmoid)")
+    p.add_argument("--threshold", type=float, default=0.001, help="convergence threshold (default 0.001)")
+    p.add_argument("--max-steps", type=int, default=100)
+    p.add_argument("--top", type=int, default=20, help="changes to show (default 20)")
+    p.add_argument("--lang", choices=["zh", "en"], default="en")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_scenario)
 
     p = sub.add_parser("push", help="load the graph into a SPARQL server or a persistent Oxigraph store")
     data_option(p)

@@ -29,3 +29,46 @@ def test_explain_no_path_and_unknown_entity():
     assert r.returncode == 0 and "no path" in r.stdout
     r = run_kg("explain", "tokenisaton", "market-growth", *D)
     assert r.returncode == 1 and "closest: tokenisation" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_analyze_writes_markdown_json_and_exports(tmp_path):
+    out = tmp_path / "analysis"
+    r = run_kg("analyze", "--out", str(out), "--lang", "zh", "--export", "graphml", "--export", "json", *D)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads((out / "analysis.json").read_text(encoding="utf-8"))
+    assert doc["graph"]["edges"] == 9
+    assert doc["gaps"]["none"] == ["chargeback-cost"]
+    assert {row["node"] for row in doc["micmac"]["table"]} >= {"fraud", "market-growth"}
+    assert doc["loops"]["count"] == 1 and doc["loops"]["strongest"][0]["polarity"] == "reinforcing"
+    assert [f["kind"] for f in doc["audit"]["figures"]].count("growth-rate") == 1
+    md = (out / "analysis.md").read_text(encoding="utf-8")
+    assert "# 影響分析" in md and "詐騙" in md and "MICMAC" in md
+    for name in ("influence.graphml", "entities.graphml", "coverage.graphml", "influence.json"):
+        assert (out / name).is_file(), name
+
+
+def test_analysis_is_deterministic(tmp_path):
+    a = run_kg("analyze", "--out", str(tmp_path / "a"), *D)
+    b = run_kg("analyze", "--out", str(tmp_path / "b"), *D)
+    assert a.returncode == b.returncode == 0
+    assert (tmp_path / "a" / "analysis.json").read_bytes() == (tmp_path / "b" / "analysis.json").read_bytes()
+
+
+def test_scenario_clamps_and_reports_changes():
+    r = run_kg("scenario", "--set", "phone-adoption=1", "--json", *D)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["clamped"] == {"phone-adoption": 1.0}
+    change = doc["change"]
+    assert change["market-growth"]["change"] > 0          # more phones, more growth
+    assert change["phone-adoption"]["scenario"] == 1.0
+    assert abs(change["fraud"]["change"]) < 1e-9          # fraud does not depend on phones
+    r = run_kg("scenario", "--set", "詐騙=1", "--lang", "zh", *D)
+    assert r.returncode == 0 and "市場增長" in r.stdout and "-" in r.stdout
+
+
+def test_scenario_errors():
+    assert run_kg("scenario", "--set", "phone-adoption", *D).returncode == 2
+    assert run_kg("scenario", "--set", "phone-adoption=high", *D).returncode == 2
+    r = run_kg("scenario", "--set", "nothing=1", *D)
+    assert r.returncode == 1 and "not in the influence network" in r.stderr

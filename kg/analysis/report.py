@@ -1,0 +1,211 @@
+"""``kg analyze``: every method on the report's graphs, as JSON and as readable Markdown.
+
+This module is the glue between the graphs (:mod:`.graphs`) and the methods; the methods
+themselves stay independent of kg's data.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from .audit import audit_figures, figures_from, repetitions, section_contents
+from .centrality import centrality_table, rank
+from .communities import communities
+from .coverage import coverage, gaps, leverage
+from .fcm import scenario as fcm_scenario
+from .graphs import as_backend, coverage_graph, influence_graph
+from .indices import graph_indices
+from .loops import feedback_loops
+from .micmac import micmac
+
+__all__ = ["analyze", "to_markdown", "write_analysis", "run_scenario"]
+
+RANKED_TYPES = ("Driver", "Challenge", "Technology")
+
+
+def _clean(x):
+    """JSON-safe: NaN/inf → None, tuples → lists, sets → sorted lists."""
+    if isinstance(x, float):
+        return None if math.isnan(x) or math.isinf(x) else round(x, 6)
+    if isinstance(x, dict):
+        return {str(k): _clean(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_clean(v) for v in x]
+    if isinstance(x, set):
+        return sorted(_clean(v) for v in x)
+    return x
+
+
+def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean", seed: int = 42,
+            attenuation: float = 0.3) -> dict:
+    """Run every analysis on a KnowledgeGraph, an rdflib graph or a store backend.
+
+    Returns a JSON-ready dict: nodes (labels, types), top drivers/challenges/technologies
+    by each centrality, the MICMAC table and classes, feedback loops, graph indices,
+    communities, recommendation leverage and gaps, the figure audit and repetitions.
+
+    Examples
+    --------
+    >>> import kg
+    >>> result = analyze(kg.load())            # doctest: +SKIP
+    >>> result["micmac"]["converged"]          # doctest: +SKIP
+    True
+    """
+    backend = as_backend(source)
+    G = influence_graph(backend)
+    C = coverage_graph(backend)
+    table = centrality_table(G)
+    metrics = sorted({m for row in table.values() for m in row})
+    rankings = {}
+    for t in RANKED_TYPES:
+        rankings[t] = {m: [[n, table[n][m]] for n, _ in rank({n: _nan0(table[n][m]) for n in table}, G, types=t, top=top)]
+                       for m in metrics}
+    mm = micmac(G, split=split)
+    plain_note = None
+    if not mm.converged:
+        # a reducible or periodic matrix: the plain powers never settle, so report the
+        # attenuated (Katz-like) variant instead and say so
+        plain_note = mm.note
+        mm = micmac(G, split=split, attenuation=attenuation)
+    loops = feedback_loops(G, max_length=max_loop_length)
+    pagerank = {n: _nan0(table[n].get("pagerank", 0.0)) for n in table}
+    peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
+    importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
+    covered = coverage(C, G)
+    lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
+    comms = communities(G, seed=seed)
+    figures = figures_from(backend)
+    findings = audit_figures(figures)
+    reps = repetitions(section_contents(backend))
+    nodes = {n: {k: d.get(k) for k in ("id", "type", "label_zh", "label_en", "report")} for n, d in G.nodes(data=True)}
+    for n, d in C.nodes(data=True):
+        nodes.setdefault(n, {k: d.get(k) for k in ("id", "type", "label_zh", "label_en", "report")})
+    result = {
+        "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **graph_indices(G)},
+        "nodes": nodes,
+        "centrality": table,
+        "rankings": rankings,
+        "micmac": {
+            "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
+            "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
+            "table": [{"node": n, "influence": mm.influence[n], "dependence": mm.dependence[n],
+                       "indirect_influence": mm.indirect_influence[n], "indirect_dependence": mm.indirect_dependence[n],
+                       "class": mm.classes[n], "indirect_class": mm.indirect_classes[n]}
+                      for n in sorted(mm.nodes, key=lambda n: (-mm.indirect_influence[n], n))],
+        },
+        "loops": {"max_length": max_loop_length, "count": len(loops),
+                  "reinforcing": sum(1 for lp in loops if lp.polarity == "reinforcing"),
+                  "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
+                  "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
+                                for lp in loops[:top * 2]]},
+        "communities": [{"members": sorted(c), "hubs": [n for n, _ in rank({m: pagerank.get(m, 0) for m in c}, top=3)]}
+                        for c in comms],
+        "leverage": [{"recommendation": n, "score": s, "direct": covered[n].direct,
+                      "indirect": {c: {"effect": e, "path": p} for c, (e, p) in covered[n].indirect.items()}}
+                     for n, s in lev],
+        "gaps": gaps(C, covered),
+        "audit": {"figures": [{"kind": f.kind, "severity": f.severity, "figures": f.figures, "message": f.message,
+                               "arithmetic": f.arithmetic} for f in findings],
+                  "repetitions": reps},
+    }
+    return _clean(result)
+
+
+def _nan0(x: float) -> float:
+    return 0.0 if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def _type(G, C, n):
+    return (G.nodes[n] if n in G else C.nodes[n] if n in C else {}).get("type")
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def to_markdown(result: dict, lang: str = "en", top: int = 10) -> str:
+    """A readable report of :func:`analyze`'s result, labels in ``lang``."""
+    nodes = result["nodes"]
+    L = lambda n: (nodes.get(n) or {}).get(f"label_{lang}") or n  # noqa: E731
+    zh = lang == "zh"
+    out = ["# " + ("影響分析" if zh else "Influence analysis"), ""]
+    g = result["graph"]
+    out.append(("影響網絡：" if zh else "Influence network: ")
+               + f"{g['nodes']} nodes, {g['edges']} edges, density {g['density']:.3f}, "
+                 f"hierarchy {g['hierarchy']:.3f}; transmitters {g.get('transmitters')}, receivers {g.get('receivers')}.")
+    out.append("")
+    for t in RANKED_TYPES:
+        # drivers and technologies matter by what they push; challenges by what they touch
+        metric = "out_strength" if t != "Challenge" else "betweenness"
+        out += [f"## {'最具影響力的' if zh else 'Top'} {t} ({'by' if not zh else '依'} {metric})", "",
+                "| # | entity | out-strength | in-strength | betweenness | PageRank | two-step reach |",
+                "| --- | --- | --- | --- | --- | --- | --- |"]
+        for i, (n, _) in enumerate(result["rankings"][t].get(metric, [])[:top], 1):
+            c = result["centrality"][n]
+            out.append(f"| {i} | {L(n)} | {_f(c.get('out_strength'))} | {_f(c.get('in_strength'))} | "
+                       f"{_f(c.get('betweenness'))} | {_f(c.get('pagerank'))} | {c.get('two_step_reach')} |")
+        out.append("")
+    mm = result["micmac"]
+    how = (f"attenuated variant (α = {mm['attenuation']:g}) because the plain powers do not settle: "
+           f"{mm['plain_powers_note']}" if mm.get("attenuation") else "plain matrix powers")
+    status = f"indirect rankings stable at power {mm['stable_at']}" if mm["converged"] else f"⚠ {mm['note']}"
+    th = mm["thresholds"]["indirect"]
+    out += ["## MICMAC", "", f"Method: {how}. Status: {status}. Split at the {mm['split']} "
+            f"(influence {_f(th.get('influence'))}, dependence {_f(th.get('dependence'))}).", "",
+            "| entity | type | influence | dependence | indirect influence | indirect dependence | class |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for row in mm["table"]:
+        n = row["node"]
+        out.append(f"| {L(n)} | {nodes[n]['type']} | {_f(row['influence'])} | {_f(row['dependence'])} | "
+                   f"{_f(row['indirect_influence'])} | {_f(row['indirect_dependence'])} | {row['indirect_class']} |")
+    out += ["", "## " + ("回饋迴路" if zh else "Feedback loops"), "",
+            f"{result['loops']['count']} loops up to length {result['loops']['max_length']}: "
+            f"{result['loops']['reinforcing']} reinforcing, {result['loops']['balancing']} balancing. Strongest:", ""]
+    for lp in result["loops"]["strongest"][:top]:
+        out.append(f"- {lp['polarity']} ({_f(lp['strength'])}): " + " → ".join(L(n) for n in lp["nodes"] + lp["nodes"][:1]))
+    out += ["", "## " + ("主題社群" if zh else "Communities (themes)"), ""]
+    for i, c in enumerate(result["communities"], 1):
+        out.append(f"{i}. **{', '.join(L(n) for n in c['hubs'])}** — {len(c['members'])} entities")
+    out += ["", "## " + ("建議的槓桿" if zh else "Recommendation leverage"), "",
+            "| # | recommendation | score | addresses directly | reduces through influence |", "| --- | --- | --- | --- | --- |"]
+    for i, row in enumerate(result["leverage"][:top], 1):
+        out.append(f"| {i} | {L(row['recommendation'])} | {_f(row['score'])} | "
+                   f"{', '.join(L(c) for c in row['direct'])} | {', '.join(L(c) for c in row['indirect'])} |")
+    gp = result["gaps"]
+    out += ["", "## " + ("缺口" if zh else "Gaps"), "",
+            ("無任何對策的挑戰：" if zh else "Challenges nothing addresses: ") + (", ".join(L(c) for c in gp["none"]) or "none"),
+            ("僅經影響網絡間接處理：" if zh else "Addressed only through the influence network: ")
+            + (", ".join(L(c) for c in gp["only_indirect"]) or "none"),
+            ("資料標記為未處理：" if zh else "Marked unaddressed in the data: ") + (", ".join(L(c) for c in gp["marked"]) or "none"),
+            "", "## " + ("數據審核" if zh else "Figure audit"), ""]
+    for f in result["audit"]["figures"]:
+        out.append(f"- **{f['severity']}** ({f['kind']}, {', '.join(f['figures'])}): {f['message']}"
+                   + (f"  \n  `{f['arithmetic']}`" if f["arithmetic"] else ""))
+    out += ["", "## " + ("重複的章節" if zh else "Likely restatements"), ""]
+    for r in result["audit"]["repetitions"]:
+        out.append(f"- {r['sections'][0]} ↔ {r['sections'][1]}: {r['shared']} shared items, overlap {r['overlap']:.0%}")
+    return "\n".join(out) + "\n"
+
+
+def _f(x) -> str:
+    return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
+
+
+def write_analysis(result: dict, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
+    """Write ``analysis.json`` and ``analysis.md`` into ``out_dir`` (each complete or not at all)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    files = {"json": out_dir / "analysis.json", "markdown": out_dir / "analysis.md"}
+    texts = {"json": json.dumps(result, ensure_ascii=False, indent=1) + "\n", "markdown": to_markdown(result, lang)}
+    for key, path in files.items():
+        tmp = path.with_name(f".{path.name}.tmp")
+        tmp.write_text(texts[key], encoding="utf-8")
+        tmp.replace(path)
+    return files
+
+
+def run_scenario(source, clamp: dict[str, float], **options):
+    """``kg scenario``: the influence graph's FCM with ``clamp`` held, against the baseline."""
+    G = influence_graph(as_backend(source))
+    return G, fcm_scenario(G, clamp, **options)
