@@ -47,6 +47,11 @@ GRAPH_TYPES = {
     "text/plain": "ntriples",
 }
 
+# ``format=`` values other servers and clients use (SPARQLWrapper sends format=n3 / turtle / json)
+FORMAT_ALIASES = {"n3": "turtle", "ttl": "turtle", "text/turtle": "turtle", "nt": "ntriples",
+                  "n-triples": "ntriples", "json-ld": "jsonld", "sparql-results+json": "json",
+                  "srj": "json", "srx": "xml", "sparql-results+xml": "xml"}
+
 
 class HttpError(Exception):
     def __init__(self, status: int, message: str, headers: dict | None = None):
@@ -304,7 +309,11 @@ class Handler(BaseHTTPRequestHandler):
             if fmt is None:
                 raise HttpError(406, f"cannot produce any of: {self.headers.get('Accept')}; a {form} query "
                                      f"can answer as {', '.join(offers)}")
-        elif fmt not in offers.values():
+        else:
+            fmt = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+            if fmt == "json" and offers is GRAPH_TYPES:  # SPARQLWrapper asks 'json' for any form
+                fmt = "jsonld"
+        if fmt not in offers.values():
             raise HttpError(406, f"format '{fmt}' does not fit a {form} query")
         status, ctype, body = self.server.execute(
             text, fmt, params.get("default-graph-uri", []), params.get("named-graph-uri", []))

@@ -126,8 +126,8 @@ def parse_header(text: str, name: str, path: Path | None = None) -> NamedQuery:
             pm = _PARAM.match(value)
             if pm is None:
                 raise QueryError(f"malformed param line: {line!r}", source=str(path or name))
-            name, default, description = pm.groups()
-            params.append(Param(name, description.strip(" -—"), default))
+            pname, default, description = pm.groups()
+            params.append(Param(pname, description.strip(" -—"), default))
         elif key in meta:
             meta[key] += " " + value.strip()
         else:

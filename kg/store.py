@@ -78,13 +78,33 @@ class GraphBackend:
         return sorted(str(g.identifier) for g in self.graph.graphs() if str(g.identifier).startswith(DATA_NS) and len(g))
 
 
+def _simple(term):
+    """``"x"^^xsd:string`` → ``"x"``: RDF 1.1 says they are the same term, and Oxigraph
+    hands back the typed form where rdflib's engine gives the plain one."""
+    from rdflib import XSD, Literal
+
+    if isinstance(term, Literal) and term.datatype == XSD.string:
+        return Literal(str(term))
+    return term
+
+
 def _from_rdflib(result) -> QueryResult:
     if result.type == "ASK":
         return QueryResult("ASK", boolean=bool(result.askAnswer), raw=result)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
-        return QueryResult(result.type, graph=result.graph, raw=result)
+        from rdflib import XSD, Graph, Literal
+
+        g = result.graph
+        if any(isinstance(o, Literal) and o.datatype == XSD.string for o in g.objects()):
+            plain = Graph()
+            for prefix, ns in g.namespaces():
+                plain.bind(prefix, ns, override=True)
+            for s, p, o in g:
+                plain.add((s, p, _simple(o)))
+            g = plain
+        return QueryResult(result.type, graph=g, raw=result)
     names = [str(v) for v in result.vars]
-    rows = [{n: row[i] for i, n in enumerate(names) if row[i] is not None} for row in result]
+    rows = [{n: _simple(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in result]
     return QueryResult("SELECT", vars=names, rows=rows, raw=result)
 
 

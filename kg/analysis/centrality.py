@@ -1,0 +1,680 @@
+"""Centrality of the nodes of a signed influence graph.
+
+Graph convention
+----------------
+``G`` is a :class:`networkx.DiGraph`. An edge ``u -> v`` says that ``u``
+influences ``v``; its ``weight`` attribute is the signed weight in [-1, 1]
+(kg writes ``±strength/3``) and it may also carry ``strength`` (1..3). Every
+function takes ``weight="weight"`` naming the attribute; an edge without it
+counts as 1 and ``weight=None`` treats every edge as 1 (networkx's
+convention). Nodes may carry a ``type`` attribute (Driver, Challenge, ...),
+used by :func:`rank` to filter. Node ids must be mutually comparable
+(kg uses strings): ties are broken by node id so results are deterministic.
+
+Centrality is about how much influence passes, not whether it helps or hurts,
+so every metric here uses the magnitude ``abs(weight)``. Path-based metrics
+(betweenness, closeness) read a strong link as a short one: distance =
+``1/abs(weight)``; links of weight 0 carry nothing and are left out.
+
+PageRank, eigenvector, Katz and closeness score a node by what points *at* it
+(networkx's convention for directed graphs, ``direction="in"``); pass
+``direction="out"`` to score it by what it points at, i.e. to measure
+influence rather than exposure. They run on the reversed graph.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Iterable, Mapping
+
+import networkx as nx
+import numpy as np
+
+__all__ = [
+    "CentralityNotConverged",
+    "in_strength",
+    "out_strength",
+    "pagerank",
+    "betweenness",
+    "closeness",
+    "eigenvector",
+    "katz",
+    "two_step_reach",
+    "centrality_table",
+    "rank",
+]
+
+METRICS = (
+    "in_degree",
+    "out_degree",
+    "in_strength",
+    "out_strength",
+    "pagerank",
+    "betweenness",
+    "closeness",
+    "eigenvector",
+    "katz",
+    "two_step_reach",
+)
+
+
+class CentralityNotConverged(nx.PowerIterationFailedConvergence):
+    """A power iteration did not (or cannot) converge; the message says which
+    metric, why, and what to use instead.
+
+    A subclass of :class:`networkx.PowerIterationFailedConvergence`, so code that
+    catches networkx's exception also catches this one. ``num_iterations`` is
+    None when the metric is undefined for the graph and nothing was iterated.
+    """
+
+    def __init__(self, metric: str, num_iterations: int | None, advice: str):
+        self.metric = metric
+        self.num_iterations = num_iterations
+        within = "" if num_iterations is None else f" within {num_iterations} iterations"
+        # networkx's own __init__ builds an odd args tuple; set a plain message.
+        nx.NetworkXException.__init__(self, f"{metric} did not converge{within}: {advice}")
+
+
+def _magnitude(data: Mapping, weight: str | None) -> float:
+    return 1.0 if weight is None else abs(float(data.get(weight, 1)))
+
+
+def _check_direction(direction: str) -> None:
+    if direction not in ("in", "out"):
+        raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
+
+
+def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"):
+    """A copy of G with nodes and edges in sorted order (so that floating-point
+    sums run in the same order however G was built) and one attribute ``w``:
+    abs(weight), or 1/abs(weight) when ``distance``. Zero-weight edges are
+    dropped from distance graphs (infinitely long)."""
+    _check_direction(direction)
+    H = nx.DiGraph()
+    H.add_nodes_from(sorted(G))
+    edges = []
+    for u, v, d in G.edges(data=True):
+        m = _magnitude(d, weight)
+        if distance:
+            if m == 0:
+                continue
+            m = 1.0 / m
+        edges.append((v, u, m) if direction == "out" else (u, v, m))
+    H.add_weighted_edges_from(sorted(edges, key=lambda e: (e[0], e[1])), weight="w")
+    return H
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def in_strength(G, weight: str | None = "weight") -> dict:
+    """Weighted in-degree: the sum of ``abs(weight)`` over each node's incoming edges.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None counts every edge as 1.
+
+    Returns
+    -------
+    dict
+        Node -> in-strength (float), nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "c", 1.0), ("b", "c", -2 / 3)])
+    >>> round(in_strength(G)["c"], 4)
+    1.6667
+
+    Notes
+    -----
+    Also called weighted in-degree. Negative links count by magnitude, so a
+    node hit by a strong negative influence is as exposed as one hit by a
+    strong positive one.
+    """
+    return {
+        n: float(sum(_magnitude(d, weight) for _, _, d in G.in_edges(n, data=True)))
+        for n in sorted(G)
+    }
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def out_strength(G, weight: str | None = "weight") -> dict:
+    """Weighted out-degree: the sum of ``abs(weight)`` over each node's outgoing edges.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None counts every edge as 1.
+
+    Returns
+    -------
+    dict
+        Node -> out-strength (float), nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1 / 3), ("a", "c", -1.0)])
+    >>> round(out_strength(G)["a"], 4)
+    1.3333
+
+    Notes
+    -----
+    Also called weighted out-degree; the row sum of the MICMAC direct matrix.
+    """
+    return {
+        n: float(sum(_magnitude(d, weight) for _, _, d in G.out_edges(n, data=True)))
+        for n in sorted(G)
+    }
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def pagerank(
+    G,
+    alpha: float = 0.85,
+    weight: str | None = "weight",
+    max_iter: int = 100,
+    tol: float = 1.0e-6,
+    direction: str = "in",
+) -> dict:
+    """PageRank on ``abs(weight)``, by power iteration.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    alpha : float, default 0.85
+        Damping factor.
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None counts every edge as 1.
+    max_iter : int, default 100
+        Maximum number of power iterations.
+    tol : float, default 1e-6
+        Stop when the L1 change of the score vector is below ``len(G) * tol``.
+    direction : {"in", "out"}, default "in"
+        "in" ranks nodes that receive influence from highly ranked nodes
+        (standard PageRank); "out" runs on the reversed graph and ranks nodes
+        whose influence reaches highly ranked nodes.
+
+    Returns
+    -------
+    dict
+        Node -> score; the scores sum to 1. Empty for the null graph.
+
+    Raises
+    ------
+    CentralityNotConverged
+        If the iteration has not converged after ``max_iter`` steps.
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1.0), ("c", "a", 0.5)])
+    >>> {n: round(s, 3) for n, s in pagerank(G).items()}
+    {'a': 0.333, 'b': 0.333, 'c': 0.333}
+
+    Notes
+    -----
+    Same algorithm as :func:`networkx.pagerank` with its defaults (uniform
+    teleport vector, dangling nodes -- nodes whose outgoing weights sum to 0 --
+    spread their score uniformly over all nodes, same stopping rule), written
+    with numpy on a dense matrix so that it needs no scipy. Memory is O(n^2),
+    which is fine for report-sized graphs.
+
+    References
+    ----------
+    .. [1] Page, L., Brin, S., Motwani, R., Winograd, T. "The PageRank citation
+       ranking: Bringing order to the Web." Stanford InfoLab, 1999.
+    """
+    _check_direction(direction)
+    nodes = sorted(G)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    index = {v: i for i, v in enumerate(nodes)}
+    A = np.zeros((n, n))
+    for u, v, d in G.edges(data=True):
+        i, j = (index[v], index[u]) if direction == "out" else (index[u], index[v])
+        A[i, j] += _magnitude(d, weight)
+    S = A.sum(axis=1)
+    dangling = S == 0
+    P = np.divide(A, S[:, None], out=np.zeros_like(A), where=~dangling[:, None])
+    p = np.full(n, 1.0 / n)
+    x = p.copy()
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * (x @ P + x[dangling].sum() * p) + (1 - alpha) * p
+        if np.abs(x - xlast).sum() < n * tol:
+            return {v: float(x[i]) for i, v in enumerate(nodes)}
+    raise CentralityNotConverged(
+        "pagerank", max_iter, "raise max_iter or tol, or lower alpha (the damping factor)"
+    )
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> dict:
+    """Betweenness centrality with edge length ``1/abs(weight)``.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None gives every edge length 1.
+    normalized : bool, default True
+        Divide by ``(n-1)(n-2)``, the number of ordered pairs not involving the node.
+
+    Returns
+    -------
+    dict
+        Node -> betweenness, nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", 1.0), ("a", "c", 0.25)])
+    >>> betweenness(G, normalized=False)
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+
+    Notes
+    -----
+    Computed by :func:`networkx.betweenness_centrality` (Brandes' algorithm)
+    on shortest paths where a strong link is short: the two strong links
+    a->b->c (length 2) beat the weak direct link a->c (length 4). Links of
+    weight 0 are left out.
+
+    References
+    ----------
+    .. [1] Brandes, U. "A faster algorithm for betweenness centrality."
+       Journal of Mathematical Sociology 25(2):163-177, 2001.
+    """
+    H = _magnitude_graph(G, weight, distance=True)
+    return {n: float(b) for n, b in nx.betweenness_centrality(H, weight="w", normalized=normalized).items()}
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
+    """Closeness centrality with edge length ``1/abs(weight)``.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None gives every edge length 1.
+    direction : {"in", "out"}, default "in"
+        "in" uses distances from other nodes to the node (networkx's
+        convention: how quickly the node is reached); "out" uses distances from
+        the node to the others (how quickly its influence spreads).
+
+    Returns
+    -------
+    dict
+        Node -> closeness, nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", 0.5)])
+    >>> {n: round(c, 3) for n, c in closeness(G, direction="out").items()}
+    {'a': 0.5, 'b': 0.25, 'c': 0.0}
+
+    Notes
+    -----
+    Computed by :func:`networkx.closeness_centrality` with the
+    Wasserman-Faust correction for graphs that are not strongly connected.
+    """
+    H = _magnitude_graph(G, weight, distance=True, direction=direction)
+    return {n: float(c) for n, c in nx.closeness_centrality(H, distance="w").items()}
+
+
+def _spectral_radius(H) -> float:
+    if len(H) == 0:
+        return 0.0
+    A = nx.to_numpy_array(H, nodelist=list(H), weight="w")
+    return float(np.max(np.abs(np.linalg.eigvals(A))))
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def eigenvector(
+    G,
+    weight: str | None = "weight",
+    max_iter: int = 1000,
+    tol: float = 1.0e-6,
+    direction: str = "in",
+) -> dict:
+    """Eigenvector centrality on ``abs(weight)``.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None counts every edge as 1.
+    max_iter : int, default 1000
+        Maximum number of power iterations.
+    tol : float, default 1e-6
+        Convergence tolerance (networkx's).
+    direction : {"in", "out"}, default "in"
+        "in": a node is central when central nodes point at it; "out": when it
+        points at central nodes.
+
+    Returns
+    -------
+    dict
+        Node -> score (Euclidean norm 1). Empty for the null graph.
+
+    Raises
+    ------
+    CentralityNotConverged
+        If the graph has no cycle (the centrality is undefined) or the power
+        iteration does not converge; no fallback value is made up.
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "a", 1.0), ("b", "c", 0.5), ("c", "b", 0.5)])
+    >>> {n: round(s, 3) for n, s in eigenvector(G).items()}
+    {'a': 0.632, 'b': 0.707, 'c': 0.316}
+
+    Notes
+    -----
+    Computed by :func:`networkx.eigenvector_centrality`. The score is the
+    Perron eigenvector, which is only meaningful (and only found reliably)
+    when the graph is strongly connected. On an acyclic graph -- common for
+    driver -> challenge -> response chains -- every eigenvalue is 0 and the
+    iteration does not settle: use :func:`katz` or :func:`pagerank` instead.
+
+    References
+    ----------
+    .. [1] Bonacich, P. "Power and centrality: A family of measures."
+       American Journal of Sociology 92(5):1170-1182, 1987.
+    """
+    if len(G) == 0:
+        return {}
+    H = _magnitude_graph(G, weight, direction=direction)
+    cyclic = nx.DiGraph((u, v) for u, v, w in H.edges(data="w") if w > 0)
+    if nx.is_directed_acyclic_graph(cyclic):
+        # networkx iterates with A + I and may stop on a meaningless vector
+        raise CentralityNotConverged(
+            "eigenvector centrality",
+            None,
+            "the graph has no cycles, so every eigenvalue is 0 and the centrality is "
+            "undefined; use katz or pagerank for this graph",
+        )
+    try:
+        scores = nx.eigenvector_centrality(H, max_iter=max_iter, tol=tol, weight="w")
+    except nx.PowerIterationFailedConvergence:
+        raise CentralityNotConverged(
+            "eigenvector centrality",
+            max_iter,
+            "it is only defined for strongly connected graphs with cycles; "
+            "use katz or pagerank for this graph",
+        ) from None
+    return {n: float(scores[n]) for n in H}
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def katz(
+    G,
+    alpha: float = 0.1,
+    beta: float = 1.0,
+    weight: str | None = "weight",
+    max_iter: int = 1000,
+    tol: float = 1.0e-6,
+    normalized: bool = True,
+    direction: str = "in",
+) -> dict:
+    """Katz centrality on ``abs(weight)``.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    alpha : float, default 0.1
+        Attenuation per step; must be below ``1/lambda_max`` of the magnitude matrix.
+    beta : float, default 1.0
+        Baseline score of every node.
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight; None counts every edge as 1.
+    max_iter : int, default 1000
+        Maximum number of iterations.
+    tol : float, default 1e-6
+        Convergence tolerance (networkx's).
+    normalized : bool, default True
+        Scale the scores to Euclidean norm 1.
+    direction : {"in", "out"}, default "in"
+        "in" counts attenuated walks arriving at the node; "out" walks leaving it.
+
+    Returns
+    -------
+    dict
+        Node -> score. Empty for the null graph.
+
+    Raises
+    ------
+    CentralityNotConverged
+        If the iteration does not converge (``alpha >= 1/lambda_max``); the
+        message gives the largest ``alpha`` that works.
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1.0)])
+    >>> {n: round(s, 3) for n, s in katz(G, alpha=0.5, normalized=False).items()}
+    {'a': 1.0, 'b': 1.5, 'c': 1.75}
+
+    Notes
+    -----
+    Computed by :func:`networkx.katz_centrality`:
+    ``x_i = alpha * sum_j |a_ji| x_j + beta``, i.e. the attenuated count of
+    walks of every length ending at i. Unlike eigenvector centrality it is
+    well defined on acyclic graphs. Same family as MICMAC's attenuated variant.
+
+    References
+    ----------
+    .. [1] Katz, L. "A new status index derived from sociometric analysis."
+       Psychometrika 18(1):39-43, 1953.
+    """
+    if len(G) == 0:
+        return {}
+    H = _magnitude_graph(G, weight, direction=direction)
+    try:
+        scores = nx.katz_centrality(
+            H, alpha=alpha, beta=beta, max_iter=max_iter, tol=tol, normalized=normalized, weight="w"
+        )
+    except nx.PowerIterationFailedConvergence:
+        rho = _spectral_radius(H)
+        bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
+        raise CentralityNotConverged(
+            "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"
+        ) from None
+    return {n: float(scores[n]) for n in H}
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def two_step_reach(G) -> dict:
+    """How many distinct other nodes each node reaches in one or two steps.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+
+    Returns
+    -------
+    dict
+        Node -> number of nodes reachable along at most two outgoing edges,
+        not counting the node itself. Nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph([("a", "b"), ("b", "c"), ("c", "d"), ("b", "a")])
+    >>> two_step_reach(G)
+    {'a': 2, 'b': 3, 'c': 1, 'd': 0}
+
+    Notes
+    -----
+    Kumu's "reach". Structural: every edge counts whatever its weight.
+    """
+    reach = {}
+    for n in sorted(G):
+        seen = set(G.successors(n))
+        for m in list(seen):
+            seen.update(G.successors(m))
+        seen.discard(n)
+        reach[n] = len(seen)
+    return reach
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def centrality_table(G, weight: str | None = "weight") -> dict:
+    """Every centrality metric of every node, in one table.
+
+    Parameters
+    ----------
+    G : networkx.DiGraph
+        Influence graph (see the module docstring).
+    weight : str or None, default "weight"
+        Edge attribute holding the signed weight.
+
+    Returns
+    -------
+    dict
+        Node -> {metric: float} for the metrics ``in_degree``, ``out_degree``
+        (edge counts), ``in_strength``, ``out_strength``, ``pagerank``,
+        ``betweenness``, ``closeness``, ``eigenvector``, ``katz`` and
+        ``two_step_reach``, each with its function's defaults. Nodes in sorted order.
+
+    Raises
+    ------
+    networkx.NetworkXNotImplemented
+        If G is undirected or a multigraph.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1 / 3)])
+    >>> row = centrality_table(G)["b"]
+    >>> row["in_degree"], row["out_strength"], row["two_step_reach"]
+    (1.0, 0.3333333333333333, 1.0)
+    >>> row["eigenvector"]  # not defined on an acyclic graph
+    nan
+
+    Notes
+    -----
+    Eigenvector and Katz centrality may fail to converge (see
+    :func:`eigenvector`, :func:`katz`); the table then holds ``nan`` for that
+    metric instead of failing as a whole. :func:`rank` puts ``nan`` last.
+    """
+    columns = {
+        "in_degree": {n: float(d) for n, d in G.in_degree()},
+        "out_degree": {n: float(d) for n, d in G.out_degree()},
+        "in_strength": in_strength(G, weight),
+        "out_strength": out_strength(G, weight),
+        "pagerank": pagerank(G, weight=weight),
+        "betweenness": betweenness(G, weight),
+        "closeness": closeness(G, weight),
+        "two_step_reach": {n: float(r) for n, r in two_step_reach(G).items()},
+    }
+    for name, func in (("eigenvector", eigenvector), ("katz", katz)):
+        try:
+            columns[name] = func(G, weight=weight)
+        except CentralityNotConverged:
+            columns[name] = dict.fromkeys(G, math.nan)
+    return {n: {m: columns[m][n] for m in METRICS} for n in sorted(G)}
+
+
+def rank(
+    scores: Mapping[Hashable, float],
+    G=None,
+    types: str | Iterable[str] | None = None,
+    top: int | None = None,
+) -> list[tuple[Hashable, float]]:
+    """Nodes ordered by score, highest first, optionally only some node types.
+
+    Parameters
+    ----------
+    scores : dict
+        Node -> score, e.g. the result of :func:`pagerank`.
+    G : networkx.Graph, optional
+        The graph the scores came from; needed only with ``types``.
+    types : str or iterable of str, optional
+        Keep only nodes whose ``type`` attribute is one of these.
+    top : int, optional
+        Keep only the first ``top`` entries.
+
+    Returns
+    -------
+    list of (node, score)
+        Sorted by score descending, ties by node id ascending; ``nan`` scores last.
+
+    Raises
+    ------
+    ValueError
+        If ``types`` is given without ``G``, or ``top`` is negative.
+
+    Examples
+    --------
+    >>> G = nx.DiGraph()
+    >>> G.add_nodes_from([("d1", {"type": "Driver"}), ("d2", {"type": "Driver"}),
+    ...                   ("c1", {"type": "Challenge"})])
+    >>> rank({"d1": 0.2, "d2": 0.5, "c1": 0.9}, G, types="Driver")
+    [('d2', 0.5), ('d1', 0.2)]
+    >>> rank({"b": 1.0, "a": 1.0, "c": 3.0}, top=2)
+    [('c', 3.0), ('a', 1.0)]
+    """
+    if top is not None and top < 0:
+        raise ValueError(f"top must be >= 0, not {top}")
+    items = list(scores.items())
+    if types is not None:
+        if G is None:
+            raise ValueError("filtering by types needs the graph G")
+        wanted = {types} if isinstance(types, str) else set(types)
+        items = [(n, s) for n, s in items if n in G and G.nodes[n].get("type") in wanted]
+    items.sort(key=lambda ns: (math.isnan(ns[1]), -ns[1] if not math.isnan(ns[1]) else 0.0, ns[0]))
+    return items if top is None else items[:top]
