@@ -146,6 +146,31 @@ class KnowledgeGraph:
 
         return run_query(query, {**(params or {}), **kw}, backend=GraphBackend(self.graph), lang=lang)
 
+    def add_analysis(self, result: dict | None = None, **options) -> dict:
+        """Run the influence analysis (or take a result) and add it to the graph as the named
+        graph :data:`kg.schema.ANALYSIS_GRAPH`, replacing an earlier one.
+
+        Its scores, MICMAC classes, communities, loops and audit findings can then be queried
+        next to the facts. ``options`` go to :func:`kg.analysis.report.analyze`. Returns the
+        result dict.
+
+        >>> g = kg.load()                                                        # doctest: +SKIP
+        >>> _ = g.add_analysis()                                                 # doctest: +SKIP
+        >>> g.query("SELECT ?e WHERE { ?e kgo:micmacClass kgo:Influential }")    # doctest: +SKIP
+        """
+        from .analysis.report import analyze
+        from .analysis.writeback import analysis_graph
+
+        if result is None:
+            result = analyze(self, **options)
+        results = analysis_graph(result)
+        ds = self.graph
+        ds.remove_graph(ds.graph(results.identifier))
+        target = ds.graph(results.identifier)
+        for triple in results:
+            target.add(triple)
+        return result
+
     def validate(self, strict: bool = False) -> "ShaclReport":
         """Check the graph against the SHACL shapes; messages point at the YAML lines.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import KgError, UsageError
+from .schema import ANALYSIS_GRAPH
 
 __all__ = ["main", "build_parser"]
 
@@ -148,8 +149,23 @@ def _backend(args):
         from .api import default_data_dir
 
         data = default_data_dir()
-    return open_backend(store=args.store, endpoint=args.endpoint, data=data,
-                        update_url=args.update_url, gsp_url=args.gsp_url)
+    backend = open_backend(store=args.store, endpoint=args.endpoint, data=data,
+                           update_url=args.update_url, gsp_url=args.gsp_url)
+    if getattr(args, "with_analysis", False):
+        _store_analysis(backend)
+    return backend
+
+
+def _store_analysis(backend, result: dict | None = None):
+    """Analyse the graph behind ``backend`` (unless given a result) and put the results there
+    as the named graph kg.schema.ANALYSIS_GRAPH."""
+    from .analysis.report import analyze
+    from .analysis.writeback import analysis_graph
+    from .store import store_graph
+
+    graph = analysis_graph(result if result is not None else analyze(backend))
+    store_graph(backend, graph)
+    return graph
 
 
 def _query_source(spec: str):
@@ -277,9 +293,14 @@ def cmd_analyze(args) -> int:
     from .analysis.graphs import coverage_graph, entity_graph, export_graph, influence_graph
     from .analysis.report import analyze, write_analysis
 
+    from .analysis.writeback import analysis_graph
+
     backend = _backend(args)
     result = analyze(backend, top=args.top, max_loop_length=args.max_loop_length, split=args.split)
-    files = write_analysis(result, args.out, args.lang)
+    files = write_analysis(result, args.out, args.lang, graph=analysis_graph(result))
+    stored = args.endpoint is not None or ":" in (args.store or "")  # a server or a persistent store
+    if stored:
+        _store_analysis(backend, result)
     for fmt in args.export or []:
         for name, build in (("influence", influence_graph), ("entities", entity_graph), ("coverage", coverage_graph)):
             files[f"{name}.{fmt}"] = export_graph(build(backend), Path(args.out) / f"{name}.{fmt}", fmt)
@@ -291,6 +312,8 @@ def cmd_analyze(args) -> int:
           f"{sum(1 for f in result['audit']['figures'] if f['severity'] == 'inconsistent')} inconsistent figure(s).")
     for path in files.values():
         print(f"    {path}")
+    if stored:
+        print(f"Results stored in the graph <{ANALYSIS_GRAPH}> of {args.endpoint or args.store}.")
     return 0
 
 
@@ -344,6 +367,8 @@ def cmd_push(args) -> int:
     from .store import push
 
     g = load(_data_dir(args))
+    if args.with_analysis:
+        g.add_analysis()
     graphs = push(g, endpoint=args.endpoint, gsp_url=args.gsp_url, update_url=args.update_url, store=args.store)
     target = args.store or args.gsp_url or args.update_url or args.endpoint
     print(f"pushed {len(graphs)} graph(s) to {target}:")
@@ -394,6 +419,10 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--update-url", metavar="URL", help="the server's SPARQL update endpoint")
         p.add_argument("--gsp-url", metavar="URL", help="the server's Graph Store Protocol endpoint (Oxigraph: /store)")
 
+    def analysis_option(p):
+        p.add_argument("--with-analysis", action="store_true",
+                       help=f"run kg analyze first and add its results as the graph <{ANALYSIS_GRAPH}>")
+
     p = sub.add_parser("queries", help="list the named SPARQL queries")
     p.add_argument("--json", action="store_true", help="print JSON (names, titles, questions, parameters)")
     p.set_defaults(func=cmd_queries)
@@ -410,11 +439,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", "-o", metavar="FILE", help="write to a file instead of stdout")
     data_option(p)
     store_options(p)
+    analysis_option(p)
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("serve", help="a SPARQL 1.1 Protocol endpoint over HTTP, with a query page and the views")
     data_option(p)
     store_options(p)
+    analysis_option(p)
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     p.add_argument("--timeout", type=float, default=10.0, help="per-query time limit in seconds (default 10)")
@@ -465,6 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("push", help="load the graph into a SPARQL server or a persistent Oxigraph store")
     data_option(p)
     store_options(p)
+    analysis_option(p)
     p.set_defaults(func=cmd_push)
 
     p = sub.add_parser("stats", help="counts by class and relation")

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 __all__ = [
     "ONTOLOGY_NS",
     "DATA_NS",
+    "ANALYSIS_GRAPH",
     "ENTITY_TYPES",
     "INFLUENCE_TYPES",
     "RELATIONS",
@@ -26,6 +27,8 @@ __all__ = [
 
 ONTOLOGY_NS = "https://w3id.org/strategy-kg/ontology#"
 DATA_NS = "https://w3id.org/strategy-kg/report/"
+#: The named graph ``kg analyze`` writes its results into (outside every report's graph).
+ANALYSIS_GRAPH = "https://w3id.org/strategy-kg/analysis"
 
 #: Entity types an analyst can author, in the order ``kg stats`` lists them.
 #: ``MarketMetric`` is authored under ``figures:``, the others under ``entities:``.

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from .errors import KgError, UsageError
-from .schema import DATA_NS
+from .schema import ANALYSIS_GRAPH, DATA_NS
 from .sparql import QueryError, get_named_query, parse_term, prepare, query_form
 
 __all__ = ["QueryResult", "GraphBackend", "RemoteBackend", "open_backend", "run_query", "push"]
@@ -75,7 +75,7 @@ class GraphBackend:
         return _from_rdflib(result)
 
     def report_graphs(self) -> list[str]:
-        return sorted(str(g.identifier) for g in self.graph.graphs() if str(g.identifier).startswith(DATA_NS) and len(g))
+        return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))
 
 
 def _simple(term):
@@ -150,11 +150,13 @@ class RemoteBackend:
             body, _ = self._post_query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", [],
                                        "application/sparql-results+json")
             graphs = [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
-            self._graphs = sorted(g for g in graphs if g.startswith(DATA_NS))
+            self._graphs = sorted(g for g in graphs if _is_kg_graph(g))
         return self._graphs
 
     def _post_query(self, text: str, default_graphs: list[str], accept: str):
-        form = [("query", text)] + [("default-graph-uri", g) for g in default_graphs]
+        # kg's graphs form the default graph (their union) and stay reachable with GRAPH <…>
+        form = ([("query", text)] + [("default-graph-uri", g) for g in default_graphs]
+                + [("named-graph-uri", g) for g in default_graphs])
         data = urllib.parse.urlencode(form).encode("utf-8")
         return self._request(self.query_url, data, "application/x-www-form-urlencoded", accept)
 
@@ -169,6 +171,11 @@ class RemoteBackend:
 
         body, _ = self._post_query(prepared, graphs, "application/n-triples")
         return QueryResult(form, graph=Graph().parse(data=body.decode("utf-8"), format="nt"))
+
+
+def _is_kg_graph(iri: str) -> bool:
+    """A report's graph or the analysis results (other graphs on a shared server are not kg's)."""
+    return iri.startswith(DATA_NS) or iri == ANALYSIS_GRAPH
 
 
 def _from_json(doc: dict) -> QueryResult:
@@ -348,6 +355,12 @@ def push(kg_graph, endpoint: str | None = None, gsp_url: str | None = None, upda
         return [str(g.identifier) for g in graphs]
     if not endpoint and not gsp_url and not update_url:
         raise UsageError("kg push needs --endpoint URL (and --gsp-url or --update-url), or --store oxigraph:DIR")
+    return put_graphs(graphs, endpoint, gsp_url=gsp_url, update_url=update_url)
+
+
+def put_graphs(graphs, endpoint: str | None, gsp_url: str | None = None, update_url: str | None = None) -> list[str]:
+    """Replace named graphs on a server: HTTP PUT (Graph Store Protocol) when a GSP URL is
+    given or can be guessed from ``endpoint``, else ``DROP SILENT GRAPH`` + ``INSERT DATA``."""
     if gsp_url is None and update_url is None:
         gsp_url = _guess_gsp(endpoint)
     remote = RemoteBackend(endpoint or "", update_url=update_url, gsp_url=gsp_url)
@@ -362,6 +375,25 @@ def push(kg_graph, endpoint: str | None = None, gsp_url: str | None = None, upda
             remote._request(update_url, update.encode("utf-8"), "application/sparql-update")
         written.append(str(g.identifier))
     return written
+
+
+def store_graph(backend, graph) -> None:
+    """Put one named graph (an rdflib Graph with an identifier) into a backend, replacing a
+    graph of the same name: into the dataset of a local store, or onto a remote server."""
+    if isinstance(backend, RemoteBackend):
+        put_graphs([graph], backend.query_url, gsp_url=backend.gsp_url, update_url=backend.update_url)
+        backend._graphs = None
+        return
+    ds = backend.graph
+    ds.remove_graph(ds.graph(graph.identifier))
+    if type(ds.store).__name__ == "OxigraphStore":  # one bulk load rather than a call per triple
+        name = graph.identifier.n3()
+        nquads = "".join(f"{line[:-1].rstrip()} {name} .\n" for line in serialize_graph(graph).splitlines() if line)
+        ds.parse(data=nquads, format="ox-nquads")
+    else:
+        target = ds.graph(graph.identifier)
+        for triple in graph:
+            target.add(triple)
 
 
 def serialize_graph(g) -> str:

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
-__all__ = ["Finding", "figures_from", "implied_cagr", "audit_figures", "repetitions", "section_contents"]
+from ..schema import DATA_NS
+
+__all__ = ["Finding", "figures_from", "by_report", "implied_cagr", "audit_figures", "repetitions", "section_contents"]
 
 _FIGURES = """
 SELECT ?f ?id ?en ?value ?norm ?unit ?currency ?year ?scope ?kind ?qualifier ?publisher ?rate ?gkind ?baseline
@@ -51,7 +53,7 @@ def figures_from(backend) -> list[dict]:
     for r in backend.query(_FIGURES).rows:
         get = lambda k: r.get(k).toPython() if r.get(k) is not None else None  # noqa: E731
         out.append({
-            "id": str(r["id"]), "label": str(r["en"]), "value": Decimal(str(r["value"])),
+            "id": str(r["id"]), "iri": str(r["f"]), "report": _report_of(str(r["f"])), "label": str(r["en"]), "value": Decimal(str(r["value"])),
             "normalized": Decimal(str(r["norm"])), "unit": str(r["unit"]), "currency": get("currency"),
             "year": int(get("year")) if get("year") is not None else None, "scope": get("scope"),
             "kind": str(r["kind"]), "qualifier": get("qualifier"), "publisher": get("publisher"),
@@ -60,6 +62,19 @@ def figures_from(backend) -> list[dict]:
             "measures": sorted(str(r["measures"]).split()), "sections": sorted(str(r["sections"]).split()),
         })
     return out
+
+
+def _report_of(iri: str) -> str:
+    return iri[len(DATA_NS):].split("/", 1)[0] if iri.startswith(DATA_NS) else ""
+
+
+def by_report(figures: list[dict]) -> dict[str, list[dict]]:
+    """Figures grouped by report: each report's figures are audited on their own (ids and
+    baselines are only unique inside a report)."""
+    out: dict[str, list[dict]] = {}
+    for f in figures:
+        out.setdefault(f.get("report", ""), []).append(f)
+    return dict(sorted(out.items()))
 
 
 def implied_cagr(start: Decimal, end: Decimal, years: int) -> float:
@@ -149,8 +164,8 @@ def audit_figures(figures: list[dict], tolerance: float = 1.0) -> list[Finding]:
 
 
 _SECTION_CONTENT = """
-SELECT ?section ?item WHERE {
-  ?x prov:wasDerivedFrom/dcterms:identifier ?section .
+SELECT ?sec ?section ?item WHERE {
+  ?x prov:wasDerivedFrom ?sec . ?sec dcterms:identifier ?section .
   { ?x dcterms:identifier ?item }
   UNION { ?x a kgo:Assertion ; rdf:subject/dcterms:identifier ?s ; rdf:predicate ?p ; rdf:object/dcterms:identifier ?o
           BIND(CONCAT(?s, " ", STRAFTER(STR(?p), "#"), " ", ?o) AS ?item) }
@@ -159,12 +174,12 @@ SELECT ?section ?item WHERE {
 }"""
 
 
-def section_contents(backend) -> dict[str, set[str]]:
-    """Section number → the entities, relations and influences that cite it."""
-    out: dict[str, set[str]] = {}
+def section_contents(backend) -> dict[str, dict[str, set[str]]]:
+    """Report id → section number → the entities, relations and influences that cite it."""
+    out: dict[str, dict[str, set[str]]] = {}
     for r in backend.query(_SECTION_CONTENT).rows:
-        out.setdefault(str(r["section"]), set()).add(str(r["item"]))
-    return out
+        out.setdefault(_report_of(str(r["sec"])), {}).setdefault(str(r["section"]), set()).add(str(r["item"]))
+    return dict(sorted(out.items()))
 
 
 def repetitions(contents: dict[str, set[str]], threshold: float = 0.5, min_items: int = 3) -> list[dict]:

@@ -10,7 +10,7 @@ import json
 import math
 from pathlib import Path
 
-from .audit import audit_figures, figures_from, repetitions, section_contents
+from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
 from .centrality import centrality_table, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
@@ -76,12 +76,17 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     comms = communities(G, seed=seed)
-    figures = figures_from(backend)
-    findings = audit_figures(figures)
-    reps = repetitions(section_contents(backend))
-    nodes = {n: {k: d.get(k) for k in ("id", "type", "label_zh", "label_en", "report")} for n, d in G.nodes(data=True)}
+    figure_iris = {}
+    findings = []  # (report, finding): each report's figures and sections are audited on their own
+    for report, figures in by_report(figures_from(backend)).items():
+        figure_iris[report] = {f["id"]: f["iri"] for f in figures}
+        findings += [(report, f) for f in audit_figures(figures)]
+    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend).items()
+                   for r in repetitions(contents)), key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
+    keep = ("id", "type", "label_zh", "label_en", "report", "iri")
+    nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
-        nodes.setdefault(n, {k: d.get(k) for k in ("id", "type", "label_zh", "label_en", "report")})
+        nodes.setdefault(n, {k: d.get(k) for k in keep})
     result = {
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **graph_indices(G)},
         "nodes": nodes,
@@ -107,7 +112,8 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
                      for n, s in lev],
         "gaps": gaps(C, covered),
         "audit": {"figures": [{"kind": f.kind, "severity": f.severity, "figures": f.figures, "message": f.message,
-                               "arithmetic": f.arithmetic} for f in findings],
+                               "arithmetic": f.arithmetic, "report": report,
+                               "iris": [figure_iris[report][i] for i in f.figures]} for report, f in findings],
                   "repetitions": reps},
     }
     return _clean(result)
@@ -192,12 +198,24 @@ def _f(x) -> str:
     return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
-def write_analysis(result: dict, out_dir: str | Path, lang: str = "en") -> dict[str, Path]:
-    """Write ``analysis.json`` and ``analysis.md`` into ``out_dir`` (each complete or not at all)."""
+def write_analysis(result: dict, out_dir: str | Path, lang: str = "en", graph=None) -> dict[str, Path]:
+    """Write ``analysis.json`` and ``analysis.md`` into ``out_dir`` (each complete or not at all),
+    and ``analysis.trig`` when given the results as RDF (:func:`.writeback.analysis_graph`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     files = {"json": out_dir / "analysis.json", "markdown": out_dir / "analysis.md"}
     texts = {"json": json.dumps(result, ensure_ascii=False, indent=1) + "\n", "markdown": to_markdown(result, lang)}
+    if graph is not None:
+        from rdflib import Dataset
+
+        ds = Dataset()
+        for prefix, ns in graph.namespaces():
+            ds.bind(prefix, ns)
+        named = ds.graph(graph.identifier)
+        for triple in graph:
+            named.add(triple)
+        files["rdf"] = out_dir / "analysis.trig"
+        texts["rdf"] = ds.serialize(format="trig")
     for key, path in files.items():
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(texts[key], encoding="utf-8")
