@@ -1,0 +1,71 @@
+"""Property tests (hypothesis): invariants of the analysis methods on random signed digraphs."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kg.analysis import centrality, loops, micmac
+from kg.analysis.indices import graph_indices
+
+WEIGHTS = st.sampled_from([-1.0, -2 / 3, -1 / 3, 1 / 3, 2 / 3, 1.0])
+
+
+@st.composite
+def signed_digraphs(draw, max_nodes=8):
+    n = draw(st.integers(2, max_nodes))
+    nodes = [f"n{i}" for i in range(n)]
+    pairs = [(u, v) for u in nodes for v in nodes if u != v]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, max_size=min(len(pairs), 20)))
+    G = nx.DiGraph()
+    G.add_nodes_from(nodes)
+    for u, v in chosen:
+        G.add_edge(u, v, weight=draw(WEIGHTS))
+    return G
+
+
+@settings(max_examples=60, deadline=None)
+@given(signed_digraphs(), st.sampled_from([None, 0.3]))
+def test_micmac_totals_and_classes(G, attenuation):
+    r = micmac.micmac(G, attenuation=attenuation, max_power=15)
+    assert sum(r.influence.values()) == pytest.approx(sum(r.dependence.values()))
+    for step in r.history:
+        assert sum(step.influence.values()) == pytest.approx(sum(step.dependence.values()))
+    assert set(r.classes) == set(G) and set(r.classes.values()) <= {"influential", "relay", "dependent", "autonomous"}
+    # direct influence of a node is the sum of the magnitudes of its out-edges
+    for n in G:
+        assert r.influence[n] == pytest.approx(sum(abs(d["weight"]) for _, _, d in G.out_edges(n, data=True)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(signed_digraphs())
+def test_loop_polarity_is_the_sign_of_the_product(G):
+    for lp in loops.feedback_loops(G, max_length=4):
+        ring = list(lp.nodes) + [lp.nodes[0]]
+        product = 1.0
+        for u, v in zip(ring, ring[1:]):
+            product *= G.edges[u, v]["weight"]
+        assert lp.polarity == ("reinforcing" if product > 0 else "balancing")
+        assert lp.strength == pytest.approx(abs(product))
+        assert 1 <= len(lp.nodes) <= 4 and len(set(lp.nodes)) == len(lp.nodes)
+
+
+@settings(max_examples=40, deadline=None)
+@given(signed_digraphs())
+def test_pagerank_is_a_distribution_and_order_free(G):
+    pr = centrality.pagerank(G)
+    assert sum(pr.values()) == pytest.approx(1.0) and min(pr.values()) >= 0
+    H = nx.DiGraph()
+    H.add_nodes_from(reversed(list(G)))
+    H.add_edges_from(reversed(list(G.edges(data=True))))
+    assert centrality.pagerank(H) == pytest.approx(pr)
+
+
+@settings(max_examples=40, deadline=None)
+@given(signed_digraphs())
+def test_graph_indices_count_every_node_once(G):
+    ix = graph_indices(G)
+    assert ix["transmitters"] + ix["receivers"] + ix["ordinary"] + ix["isolated"] == G.number_of_nodes()
+    assert 0 <= ix["density"] <= 1
