@@ -104,6 +104,22 @@ def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"
     return H
 
 
+def _edge_arrays(H, nodes):
+    """(rows, cols, values) of H's ``w`` attribute as numpy arrays over ``nodes``' positions:
+    a sparse matrix without scipy, so that memory and time stay linear in the edges."""
+    index = {v: i for i, v in enumerate(nodes)}
+    m = H.number_of_edges()
+    rows, cols, vals = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp), np.empty(m)
+    for k, (u, v, w) in enumerate(H.edges(data="w")):
+        rows[k], cols[k], vals[k] = index[u], index[v], w
+    return rows, cols, vals
+
+
+def _push(x, rows, cols, vals, n):
+    """``y[j] = sum_i x[i] * A[i, j]``: every node passes its score along its out-edges."""
+    return np.bincount(cols, weights=x[rows] * vals, minlength=n)
+
+
 @nx.utils.not_implemented_for("undirected")
 @nx.utils.not_implemented_for("multigraph")
 def in_strength(G, weight: str | None = "weight") -> dict:
@@ -237,8 +253,8 @@ def pagerank(
     Same algorithm as :func:`networkx.pagerank` with its defaults (uniform
     teleport vector, dangling nodes -- nodes whose outgoing weights sum to 0 --
     spread their score uniformly over all nodes, same stopping rule), written
-    with numpy on a dense matrix so that it needs no scipy. Memory is O(n^2),
-    which is fine for report-sized graphs.
+    with numpy on the edge list (a sparse matrix without scipy): memory and
+    time per iteration are linear in the number of edges.
 
     References
     ----------
@@ -250,19 +266,16 @@ def pagerank(
     n = len(nodes)
     if n == 0:
         return {}
-    index = {v: i for i, v in enumerate(nodes)}
-    A = np.zeros((n, n))
-    for u, v, d in G.edges(data=True):
-        i, j = (index[v], index[u]) if direction == "out" else (index[u], index[v])
-        A[i, j] += _magnitude(d, weight)
-    S = A.sum(axis=1)
+    H = _magnitude_graph(G, weight, direction=direction)
+    rows, cols, vals = _edge_arrays(H, nodes)
+    S = np.bincount(rows, weights=vals, minlength=n)
     dangling = S == 0
-    P = np.divide(A, S[:, None], out=np.zeros_like(A), where=~dangling[:, None])
+    share = np.divide(vals, S[rows], out=np.zeros_like(vals), where=S[rows] != 0)
     p = np.full(n, 1.0 / n)
     x = p.copy()
     for _ in range(max_iter):
         xlast = x
-        x = alpha * (x @ P + x[dangling].sum() * p) + (1 - alpha) * p
+        x = alpha * (_push(x, rows, cols, share, n) + x[dangling].sum() * p) + (1 - alpha) * p
         if np.abs(x - xlast).sum() < n * tol:
             return {v: float(x[i]) for i, v in enumerate(nodes)}
     raise CentralityNotConverged(
@@ -314,7 +327,16 @@ def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> di
        Journal of Mathematical Sociology 25(2):163-177, 2001.
     """
     H = _magnitude_graph(G, weight, distance=True)
-    return {n: float(b) for n, b in nx.betweenness_centrality(H, weight="w", normalized=normalized).items()}
+    # networkx's Brandes step initialises a dict over *all* nodes for every source, which is
+    # quadratic on a graph of many separate reports; shortest paths never leave a weakly
+    # connected component, so run it per component and normalise by the whole graph
+    n = len(H)
+    scores = dict.fromkeys(H, 0.0)
+    for component in nx.weakly_connected_components(H):
+        if len(component) > 2:
+            scores.update(nx.betweenness_centrality(H.subgraph(sorted(component)), weight="w", normalized=False))
+    scale = 1.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
+    return {v: float(scores[v]) * scale for v in H}
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -360,10 +382,16 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
 
 
 def _spectral_radius(H) -> float:
-    if len(H) == 0:
-        return 0.0
-    A = nx.to_numpy_array(H, nodelist=list(H), weight="w")
-    return float(np.max(np.abs(np.linalg.eigvals(A))))
+    """The largest |eigenvalue| of H's ``w`` matrix: the largest over its strongly connected
+    components (the matrix is block triangular in them), each solved densely."""
+    rho = 0.0
+    for component in nx.strongly_connected_components(H):
+        if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
+            continue
+        nodes = sorted(component)
+        A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight="w")
+        rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
+    return rho
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -413,7 +441,7 @@ def eigenvector(
 
     Notes
     -----
-    Computed by :func:`networkx.eigenvector_centrality`. The score is the
+    The algorithm of :func:`networkx.eigenvector_centrality`, on numpy arrays. The score is the
     Perron eigenvector, which is only meaningful (and only found reliably)
     when the graph is strongly connected. On an acyclic graph -- common for
     driver -> challenge -> response chains -- every eigenvalue is 0 and the
@@ -436,16 +464,25 @@ def eigenvector(
             "the graph has no cycles, so every eigenvalue is 0 and the centrality is "
             "undefined; use katz or pagerank for this graph",
         )
-    try:
-        scores = nx.eigenvector_centrality(H, max_iter=max_iter, tol=tol, weight="w")
-    except nx.PowerIterationFailedConvergence:
-        raise CentralityNotConverged(
-            "eigenvector centrality",
-            max_iter,
-            "it is only defined for strongly connected graphs with cycles; "
-            "use katz or pagerank for this graph",
-        ) from None
-    return {n: float(scores[n]) for n in H}
+    nodes = list(H)
+    n = len(nodes)
+    rows, cols, vals = _edge_arrays(H, nodes)
+    # networkx's power iteration (on A + I, from the uniform vector, same stopping rule),
+    # on numpy arrays
+    x = np.full(n, 1.0 / n)
+    for _ in range(max_iter):
+        xlast = x
+        x = xlast + _push(xlast, rows, cols, vals, n)
+        norm = float(np.sqrt((x * x).sum())) or 1.0
+        x = x / norm
+        if np.abs(x - xlast).sum() < n * tol:
+            return {v: float(x[i]) for i, v in enumerate(nodes)}
+    raise CentralityNotConverged(
+        "eigenvector centrality",
+        max_iter,
+        "it is only defined for strongly connected graphs with cycles; "
+        "use katz or pagerank for this graph",
+    )
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -503,7 +540,7 @@ def katz(
 
     Notes
     -----
-    Computed by :func:`networkx.katz_centrality`:
+    The algorithm of :func:`networkx.katz_centrality`, on numpy arrays:
     ``x_i = alpha * sum_j |a_ji| x_j + beta``, i.e. the attenuated count of
     walks of every length ending at i. Unlike eigenvector centrality it is
     well defined on acyclic graphs. Same family as MICMAC's attenuated variant.
@@ -516,17 +553,22 @@ def katz(
     if len(G) == 0:
         return {}
     H = _magnitude_graph(G, weight, direction=direction)
-    try:
-        scores = nx.katz_centrality(
-            H, alpha=alpha, beta=beta, max_iter=max_iter, tol=tol, normalized=normalized, weight="w"
-        )
-    except nx.PowerIterationFailedConvergence:
-        rho = _spectral_radius(H)
-        bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
-        raise CentralityNotConverged(
-            "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"
-        ) from None
-    return {n: float(scores[n]) for n in H}
+    nodes = list(H)
+    n = len(nodes)
+    rows, cols, vals = _edge_arrays(H, nodes)
+    # networkx's iteration x <- alpha A'x + beta from 0, same stopping rule, on numpy arrays
+    x = np.zeros(n)
+    for _ in range(max_iter):
+        xlast = x
+        x = alpha * _push(xlast, rows, cols, vals, n) + beta
+        if np.abs(x - xlast).sum() < n * tol:
+            norm = float(np.sqrt((x * x).sum())) if normalized else 1.0
+            return {v: float(x[i]) / (norm or 1.0) for i, v in enumerate(nodes)}
+    rho = _spectral_radius(H)
+    bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
+    raise CentralityNotConverged(
+        "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"
+    )
 
 
 @nx.utils.not_implemented_for("undirected")

@@ -313,10 +313,17 @@ def simulate(
 
     nodes = sorted(G)
     index = {n: i for i, n in enumerate(nodes)}
-    W = np.zeros((len(nodes), len(nodes)))
-    for u, v, d in G.edges(data=True):
-        W[index[u], index[v]] = 1.0 if weight is None else float(d.get(weight, 1))
-    WT = W.T
+    # W as arrays of its non-zero entries (a sparse matrix without scipy): each step is
+    # x[j] = sum_i W[i, j] A[i], linear in the number of edges
+    n = len(nodes)
+    entries = sorted((index[u], index[v], 1.0 if weight is None else float(d.get(weight, 1)))
+                     for u, v, d in G.edges(data=True))
+    rows = np.array([e[0] for e in entries], dtype=np.intp)
+    cols = np.array([e[1] for e in entries], dtype=np.intp)
+    weights = np.array([e[2] for e in entries], dtype=float)
+
+    def pull(a):  # W.T @ a
+        return np.bincount(cols, weights=weights * a[rows], minlength=n)
 
     A = np.zeros(len(nodes))
     pos, vals = _state_vector(initial, index, lo, hi, "initial")
@@ -333,12 +340,12 @@ def simulate(
     steps = 0
     while not converged and steps < max_steps:
         if inference == "kosko":
-            x = WT @ A
+            x = pull(A)
         elif inference == "modified-kosko":
-            x = A + WT @ A
+            x = A + pull(A)
         else:  # rescaled
             r = 2.0 * A - 1.0
-            x = r + WT @ r
+            x = r + pull(r)
         new = np.asarray(f(x, lam), dtype=float)
         new[unchanging] = A[unchanging]
         new[cpos] = cvals

@@ -428,13 +428,14 @@ def micmac(
     if attenuation is not None and not attenuation > 0:
         raise ValueError(f"attenuation must be > 0, not {attenuation!r}")
 
-    M, nodes = direct_matrix(G, weight)
-    total = float(M.sum())
-    influence = {n: float(x) for n, x in zip(nodes, M.sum(axis=1))}
-    dependence = {n: float(x) for n, x in zip(nodes, M.sum(axis=0))}
+    M, nodes = _EdgeMatrix.of(G, weight)
+    total = float(M.vals.sum())
+    row_sums, col_sums = M.row_sums(), M.col_sums()
+    influence = {n: float(x) for n, x in zip(nodes, row_sums)}
+    dependence = {n: float(x) for n, x in zip(nodes, col_sums)}
     classes, t_direct = classify(influence, dependence, split)
 
-    history = [_step(1, M.sum(axis=1), M.sum(axis=0), nodes, total)]
+    history = [_step(1, row_sums, col_sums, nodes, total)]
     stable_at, note = None, ""
     if not nodes:
         note = "the graph has no nodes"
@@ -465,14 +466,62 @@ def micmac(
     )
 
 
+class _EdgeMatrix:
+    """The direct matrix as arrays of its non-zero entries (a sparse matrix without scipy):
+    the powers are only ever applied to vectors, so time and memory stay linear in the
+    number of edges, however many reports the graph holds."""
+
+    def __init__(self, n: int, rows, cols, vals):
+        self.n, self.rows, self.cols, self.vals = n, rows, cols, vals
+
+    @classmethod
+    def of(cls, G, weight):
+        nodes = sorted(G)
+        index = {v: i for i, v in enumerate(nodes)}
+        entries = sorted((index[u], index[v], _magnitude(d, weight)) for u, v, d in G.edges(data=True))
+        rows = np.array([e[0] for e in entries], dtype=np.intp)
+        cols = np.array([e[1] for e in entries], dtype=np.intp)
+        vals = np.array([e[2] for e in entries], dtype=float)
+        return cls(len(nodes), rows, cols, vals), nodes
+
+    def row_sums(self):
+        return np.bincount(self.rows, weights=self.vals, minlength=self.n)
+
+    def col_sums(self):
+        return np.bincount(self.cols, weights=self.vals, minlength=self.n)
+
+    def matvec(self, u):  # M @ u
+        return np.bincount(self.rows, weights=self.vals * u[self.cols], minlength=self.n)
+
+    def rmatvec(self, v):  # v @ M
+        return np.bincount(self.cols, weights=self.vals * v[self.rows], minlength=self.n)
+
+    def spectral_radius(self) -> float:
+        """Largest |eigenvalue|: the largest over the strongly connected components (the
+        matrix is block triangular in them), each solved densely."""
+        nonzero = self.vals != 0
+        H = nx.DiGraph()
+        H.add_nodes_from(range(self.n))
+        H.add_weighted_edges_from(zip(self.rows[nonzero].tolist(), self.cols[nonzero].tolist(),
+                                      self.vals[nonzero].tolist()))
+        rho = 0.0
+        for component in nx.strongly_connected_components(H):
+            if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
+                continue
+            nodes = sorted(component)
+            A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes)
+            rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
+        return rho
+
+
 def _iterate_powers(M, nodes, total, max_power, attenuation, history):
     """Append a MicmacStep for powers 2..max_power to ``history``; return
     (stable_at, note)."""
     notes = []
-    rows, cols = np.nonzero(M)
-    acyclic = nx.is_directed_acyclic_graph(nx.DiGraph(zip(rows.tolist(), cols.tolist())))
+    nonzero = M.vals != 0
+    acyclic = nx.is_directed_acyclic_graph(nx.DiGraph(zip(M.rows[nonzero].tolist(), M.cols[nonzero].tolist())))
     if attenuation is not None:
-        rho = float(np.max(np.abs(np.linalg.eigvals(M))))
+        rho = M.spectral_radius()
         if attenuation * rho >= 1:
             notes.append(
                 f"attenuation*rho(M) = {attenuation * rho:.4g} >= 1: the attenuated series "
@@ -488,13 +537,13 @@ def _iterate_powers(M, nodes, total, max_power, attenuation, history):
 
     # u = M^k 1 (row sums) and v = 1' M^k (column sums), both divided by the
     # common factor exp(log_c) = 1' M^k 1 so that nothing overflows.
-    u, v = M.sum(axis=1), M.sum(axis=0)
+    u, v = M.row_sums(), M.col_sums()
     c = u.sum()
     u, v, log_c = u / c, v / c, math.log(c)
     U, V, log_s = u.copy(), v.copy(), log_c  # attenuated partial sums, same scaling
     complete = False  # attenuated series complete (M^k = 0): its ranking is final
     for k in range(2, max_power + 1):
-        u, v = M @ u, v @ M
+        u, v = M.matvec(u), M.rmatvec(v)
         c = u.sum()
         if c == 0:
             if attenuation is None:
