@@ -587,3 +587,32 @@ def test_communities_of_edgeless_and_empty_graphs():
     G.add_nodes_from(["b", "a"])
     assert communities.communities(G) == [{"a"}, {"b"}]
     assert communities.communities(nx.DiGraph()) == []
+
+
+def test_communities_of_separate_reports_keep_the_whole_graph_objective():
+    # two copies side by side, partitioned one component at a time: each copy gets the
+    # partition Louvain finds for it alone at half the resolution (its share of the total
+    # weight), which is the whole graph's modularity objective; no community spans both
+    one = digraph(KG_LIKE)
+    both = nx.union(one, one, rename=("a:", "b:"))
+    alone = {frozenset(c) for c in communities.communities(one, resolution=0.5)}
+    together = communities.communities(both)
+    for prefix in ("a:", "b:"):
+        mine = {frozenset(n[2:] for n in c) for c in together if next(iter(c)).startswith(prefix)}
+        assert mine == alone
+    assert all(len({n[:2] for n in c}) == 1 for c in together)
+
+
+def test_betweenness_of_separate_reports_is_normalised_over_the_whole_graph():
+    one = digraph(KG_LIKE)
+    both = nx.union(one, one, rename=("a:", "b:"))
+    raw = centrality.betweenness(one, normalized=False)
+    n = len(both)
+    got = centrality.betweenness(both)
+    for node, value in raw.items():
+        assert got["a:" + node] == pytest.approx(value / ((n - 1) * (n - 2)))
+        assert got["b:" + node] == pytest.approx(value / ((n - 1) * (n - 2)))
+    H = nx.DiGraph()
+    H.add_weighted_edges_from((u, v, 1 / abs(w)) for u, v, w in both.edges(data="weight") if w)
+    H.add_nodes_from(both)
+    assert got == pytest.approx(nx.betweenness_centrality(H, weight="weight"))

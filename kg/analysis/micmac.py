@@ -36,7 +36,8 @@ from __future__ import annotations
 import math
 import statistics
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import networkx as nx
 import numpy as np
@@ -57,19 +58,47 @@ CLASSES = ("influential", "relay", "dependent", "autonomous")
 _RANK_DECIMALS = 6
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class MicmacStep:
     """Influence and dependence at one power k (one row of the ranking history).
 
     Values are scaled so that each vector sums to the direct matrix's total,
-    which keeps every power on the scale of the direct plane.
+    which keeps every power on the scale of the direct plane. Held as arrays;
+    the dicts and node orders are built when first read (a graph of many
+    reports has many nodes and many powers).
     """
 
     power: int
-    influence: dict
-    dependence: dict
-    influence_order: tuple
-    dependence_order: tuple
+    nodes: list = field(repr=False)
+    infl: np.ndarray = field(repr=False)
+    dep: np.ndarray = field(repr=False)
+    infl_rank: np.ndarray = field(repr=False)  # row indices, highest first (ties by node)
+    dep_rank: np.ndarray = field(repr=False)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, MicmacStep):
+            return NotImplemented
+        return (self.power == other.power and self.nodes == other.nodes
+                and all(np.array_equal(getattr(self, a), getattr(other, a))
+                        for a in ("infl", "dep", "infl_rank", "dep_rank")))
+
+    __hash__ = None
+
+    @cached_property
+    def influence(self) -> dict:
+        return {n: float(x) for n, x in zip(self.nodes, self.infl)}
+
+    @cached_property
+    def dependence(self) -> dict:
+        return {n: float(x) for n, x in zip(self.nodes, self.dep)}
+
+    @cached_property
+    def influence_order(self) -> tuple:
+        return tuple(self.nodes[i] for i in self.infl_rank)
+
+    @cached_property
+    def dependence_order(self) -> tuple:
+        return tuple(self.nodes[i] for i in self.dep_rank)
 
 
 @dataclass(frozen=True)
@@ -309,10 +338,12 @@ def classify(
     return classes, {"influence": ti, "dependence": td}
 
 
-def _order(values: np.ndarray, nodes: list) -> tuple:
+def _rank(values: np.ndarray) -> np.ndarray:
+    """Row indices from the highest value down; ties (after rounding) keep row order,
+    which is node order since rows are sorted by node."""
     top = values.max() if values.size else 0.0
     rounded = np.round(values / top, _RANK_DECIMALS) if top > 0 else values
-    return tuple(n for _, n in sorted(zip(-rounded, nodes)))
+    return np.argsort(-rounded, kind="stable")
 
 
 def _step(power: int, infl: np.ndarray, dep: np.ndarray, nodes: list, total: float) -> MicmacStep:
@@ -321,13 +352,7 @@ def _step(power: int, infl: np.ndarray, dep: np.ndarray, nodes: list, total: flo
     s = infl.sum()
     scale = total / s if s > 0 else 0.0
     infl, dep = infl * scale, dep * scale
-    return MicmacStep(
-        power=power,
-        influence={n: float(x) for n, x in zip(nodes, infl)},
-        dependence={n: float(x) for n, x in zip(nodes, dep)},
-        influence_order=_order(infl, nodes),
-        dependence_order=_order(dep, nodes),
-    )
+    return MicmacStep(power=power, nodes=nodes, infl=infl, dep=dep, infl_rank=_rank(infl), dep_rank=_rank(dep))
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -571,7 +596,7 @@ def _iterate_powers(M, nodes, total, max_power, attenuation, history):
     # the same through the last one computed (not merely at the first k where
     # k and k+1 agree: damped oscillations make such agreements transient).
     def same(a, b):
-        return a.influence_order == b.influence_order and a.dependence_order == b.dependence_order
+        return np.array_equal(a.infl_rank, b.infl_rank) and np.array_equal(a.dep_rank, b.dep_rank)
 
     i = len(history) - 1
     while i > 1 and same(history[i - 1], history[-1]):
