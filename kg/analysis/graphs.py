@@ -19,7 +19,7 @@ import networkx as nx
 
 from ..schema import DATA_NS, ONTOLOGY_NS
 
-__all__ = ["influence_graph", "entity_graph", "coverage_graph", "export_graph", "as_backend", "EXPORT_FORMATS"]
+__all__ = ["influence_graph", "entity_graph", "coverage_graph", "export_graph", "as_backend", "Memo", "EXPORT_FORMATS"]
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
@@ -49,6 +49,30 @@ SELECT ?from ?p ?to WHERE {
   VALUES ?p { kgo:measures kgo:publishedBy kgo:scope kgo:intendedFor kgo:growthBaseline }
   ?from ?p ?to .
 }"""
+
+
+class Memo:
+    """A backend that answers a repeated query (same text, no bindings) from memory.
+
+    The analysis graphs share their queries (every graph needs the entities; the entity
+    and influence graphs both need the influences): wrap the backend once per run so each
+    is asked once. Only for a graph that does not change meanwhile.
+    """
+
+    def __init__(self, backend):
+        self.backend = backend
+        self.name = getattr(backend, "name", "memo")
+        self._answers: dict[str, object] = {}
+
+    def query(self, text: str, bindings=None, source: str = "query"):
+        if bindings:
+            return self.backend.query(text, bindings, source)
+        if text not in self._answers:
+            self._answers[text] = self.backend.query(text, None, source)
+        return self._answers[text]
+
+    def report_graphs(self) -> list[str]:
+        return self.backend.report_graphs()
 
 
 def as_backend(source):

@@ -15,7 +15,7 @@ from .centrality import centrality_table, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
 from .fcm import scenario as fcm_scenario
-from .graphs import as_backend, coverage_graph, influence_graph
+from .graphs import Memo, as_backend, coverage_graph, influence_graph
 from .indices import graph_indices
 from .loops import feedback_loops
 from .micmac import micmac
@@ -53,7 +53,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     >>> result["micmac"]["converged"]          # doctest: +SKIP
     True
     """
-    backend = as_backend(source)
+    backend = Memo(as_backend(source))
     G = influence_graph(backend)
     C = coverage_graph(backend)
     table = centrality_table(G)
