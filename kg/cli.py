@@ -362,6 +362,30 @@ def cmd_scenario(args) -> int:
     return 0
 
 
+def cmd_viz(args) -> int:
+    from .viz import write_views
+
+    clamp = {}
+    for pair in args.set or []:
+        key, sep, value = pair.partition("=")
+        try:
+            if not sep:
+                raise ValueError
+            clamp[key] = float(value)
+        except ValueError:
+            raise UsageError(f"--set {pair!r}: expected ID=VALUE with a number (e.g. fraud=1)") from None
+    entities = False if args.no_entity_pages else (args.entity or True)
+    files = write_views(_backend(args), args.out, lang=args.lang, hops=args.hops, max_nodes=args.max_nodes or None,
+                        scenario=clamp or None, entities=entities, max_entities=args.max_entities or None,
+                        scenario_options={"transfer": args.transfer, "inference": args.inference})
+    print(f"Wrote {len(files)} page(s) to {args.out}/")
+    for key in ("index", "overview", "influence", "micmac", "coverage", "scenario", "entities"):
+        if key in files:
+            print(f"    {files[key]}" + ("   (one view per entity: entities.html#<id>)" if key == "entities" else ""))
+    print(f"Open {files['index']} in a browser (it needs no network).")
+    return 0
+
+
 def cmd_push(args) -> int:
     from .api import load
     from .store import push
@@ -492,6 +516,31 @@ def build_parser() -> argparse.ArgumentParser:
     data_option(p)
     store_options(p)
     p.set_defaults(func=cmd_scenario)
+
+    p = sub.add_parser("viz", help="interactive HTML views (offline): overview, influence, MICMAC, coverage, entities")
+    p.add_argument("--out", default="viz/out", metavar="DIR", help="output folder (default viz/out; replaced as a whole)")
+    p.add_argument("--lang", choices=["zh", "en"], default="en", help="label and page language (tooltips show both)")
+    p.add_argument("--hops", type=int, default=1,
+                   help="neighbourhood radius of the entity views in entities.html (default 1)")
+    p.add_argument("--max-nodes", type=int, default=400, metavar="N",
+                   help="most nodes per view or per entity neighbourhood; larger graphs keep the most central, "
+                        "with a note (0: no cap)")
+    p.add_argument("--max-entities", type=int, default=5000, metavar="N",
+                   help="most entity views in entities.html; beyond it the most connected are kept, with a note "
+                        "(0: no cap)")
+    p.add_argument("--set", action="append", metavar="ID=VALUE",
+                   help="also write scenario.html: hold a concept at a value (id or label; repeatable)")
+    p.add_argument("--transfer", choices=["sigmoid", "tanh", "bivalent", "trivalent"], default="tanh",
+                   help="scenario transfer function (default tanh)")
+    p.add_argument("--inference", choices=["kosko", "modified-kosko", "rescaled"], default="kosko",
+                   help="scenario update rule (default kosko)")
+    pages = p.add_mutually_exclusive_group()
+    pages.add_argument("--entity", action="append", metavar="ID",
+                       help="views in entities.html for these entities only (id or label; repeatable)")
+    pages.add_argument("--no-entity-pages", action="store_true", help="write no entity explorer (entities.html)")
+    data_option(p)
+    store_options(p)
+    p.set_defaults(func=cmd_viz)
 
     p = sub.add_parser("push", help="load the graph into a SPARQL server or a persistent Oxigraph store")
     data_option(p)

@@ -1,0 +1,193 @@
+"""What the views say about the graph, read from RDF with SPARQL.
+
+The networkx graphs of :mod:`kg.analysis.graphs` carry ids, types and labels; tooltips and
+entity pages also need descriptions, categories, sections, figures and the reports' tables
+of contents. This module reads them through a store backend, so the views work the same on
+rdflib in memory, embedded Oxigraph or a remote server. Everything is keyed by IRI (graph
+nodes carry theirs in the ``iri`` attribute).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+__all__ = ["EntityFacts", "FigureFacts", "ReportFacts", "GraphFacts", "read_facts"]
+
+_DEFINITIONS = """
+SELECT ?e ?text WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . }"""
+
+_CATEGORIES = """
+SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . }"""
+
+_SECTIONS = """
+SELECT ?e ?sid ?order WHERE {
+  ?e prov:hadPrimarySource ?report ; prov:wasDerivedFrom ?s .
+  ?s a kgo:Section ; dcterms:identifier ?sid ; kgo:order ?order .
+}"""
+
+_FIGURES = """
+SELECT ?f ?value ?scale ?unit ?currency ?year ?kind ?qualifier ?m WHERE {
+  ?f a kgo:MarketMetric ; kgo:value ?value ; kgo:unit ?unit ; kgo:metricKind ?kind .
+  OPTIONAL { ?f kgo:scale ?scale }
+  OPTIONAL { ?f kgo:currency ?currency }
+  OPTIONAL { ?f kgo:year ?year }
+  OPTIONAL { ?f kgo:qualifier ?qualifier }
+  OPTIONAL { ?f kgo:measures ?m }
+}"""
+
+_REPORTS = """
+SELECT ?r ?id ?title WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . }"""
+
+_TOC = """
+SELECT ?r ?sid ?level ?order ?heading WHERE {
+  ?s a kgo:Section ; dcterms:identifier ?sid ; kgo:level ?level ; kgo:order ?order ;
+     dcterms:title ?heading ; dcterms:isPartOf+ ?r .
+  ?r a kgo:Report .
+}"""
+
+
+@dataclass
+class FigureFacts:
+    """One figure as the report states it (value as written, with its scale and unit)."""
+
+    value: str
+    unit: str
+    kind: str
+    scale: str = ""
+    currency: str = ""
+    year: str = ""
+    qualifier: str = ""
+    measures: list[str] = field(default_factory=list)  # IRIs of the entities it quantifies
+
+    def text(self) -> str:
+        """The figure in one short line, e.g. ``more-than 2000 億 CNY (2025, forecast)``."""
+        amount = " ".join(p for p in (self.qualifier, self.value, self.scale,
+                                      "%" if self.unit == "percent" else self.currency or "") if p)
+        when = ", ".join(p for p in (self.year, self.kind) if p)
+        return f"{amount} ({when})" if when else amount
+
+
+@dataclass
+class EntityFacts:
+    """Description (zh and en), category and sections of one entity or figure."""
+
+    description: dict[str, str] = field(default_factory=dict)
+    category: str = ""
+    sections: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReportFacts:
+    """A report's id, title (zh and en) and sections in document order."""
+
+    id: str
+    title: dict[str, str] = field(default_factory=dict)
+    sections: list[dict] = field(default_factory=list)  # number, level, heading {zh, en}
+
+
+@dataclass
+class GraphFacts:
+    """Everything :func:`read_facts` found, keyed by IRI."""
+
+    entities: dict[str, EntityFacts] = field(default_factory=dict)
+    figures: dict[str, FigureFacts] = field(default_factory=dict)
+    reports: list[ReportFacts] = field(default_factory=list)
+    section_headings: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    def entity(self, iri: str) -> EntityFacts:
+        """The facts of ``iri`` (empty when the graph records none)."""
+        return self.entities.get(iri) or EntityFacts()
+
+    def figures_of(self, iri: str) -> list[tuple[str, FigureFacts]]:
+        """The figures that measure the entity ``iri``, as (figure IRI, figure), sorted by IRI."""
+        index = self.__dict__.get("_measured_by")
+        if index is None or index[0] != len(self.figures):  # built once (rebuilt if figures were added)
+            by = defaultdict(list)
+            for f, fig in sorted(self.figures.items()):
+                for m in fig.measures:
+                    by[m].append((f, fig))
+            index = self.__dict__["_measured_by"] = (len(self.figures), dict(by))
+        return list(index[1].get(iri, ()))
+
+
+def _text(term) -> str:
+    return "" if term is None else str(term)
+
+
+def _number(term) -> str:
+    """A decimal as written (``800``, ``14.5``), without a trailing ``.0``."""
+    if term is None:
+        return ""
+    value = term.toPython() if hasattr(term, "toPython") else term
+    text = format(value, "f") if not isinstance(value, str) else value
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
+
+
+def read_facts(source) -> GraphFacts:
+    """Read descriptions, categories, sections, figures and tables of contents.
+
+    Parameters
+    ----------
+    source : KnowledgeGraph, rdflib graph or store backend
+        What :func:`kg.analysis.graphs.as_backend` accepts.
+
+    Returns
+    -------
+    GraphFacts
+        Entities and figures keyed by IRI; reports sorted by id, their sections in
+        document order.
+
+    Examples
+    --------
+    >>> import kg
+    >>> facts = read_facts(kg.load("tests/fixtures/data"))          # doctest: +SKIP
+    >>> facts.entity(".../tiny/fraud").description["en"]             # doctest: +SKIP
+    'Card theft and scams.'
+    """
+    from ..analysis.graphs import as_backend
+
+    backend = as_backend(source)
+    facts = GraphFacts()
+    entity = lambda iri: facts.entities.setdefault(iri, EntityFacts())  # noqa: E731
+    for r in backend.query(_DEFINITIONS).rows:
+        lang = getattr(r["text"], "language", None) or "en"
+        entity(str(r["e"])).description[lang] = str(r["text"])
+    for r in backend.query(_CATEGORIES).rows:
+        entity(str(r["e"])).category = str(r["category"])
+    ordered = defaultdict(set)
+    for r in backend.query(_SECTIONS).rows:
+        ordered[str(r["e"])].add((int(r["order"].toPython()), str(r["sid"])))
+    for iri, pairs in ordered.items():
+        entity(iri).sections = [sid for _, sid in sorted(pairs)]
+    for r in backend.query(_FIGURES).rows:
+        iri = str(r["f"])
+        fig = facts.figures.get(iri)
+        if fig is None:
+            fig = facts.figures[iri] = FigureFacts(
+                value=_number(r["value"]), unit=_text(r["unit"]), kind=_text(r["kind"]), scale=_text(r.get("scale")),
+                currency=_text(r.get("currency")), year=_text(r.get("year")), qualifier=_text(r.get("qualifier")))
+        if r.get("m") is not None and str(r["m"]) not in fig.measures:
+            fig.measures.append(str(r["m"]))
+    for fig in facts.figures.values():
+        fig.measures.sort()
+    reports = {}
+    for r in backend.query(_REPORTS).rows:
+        rep = reports.setdefault(str(r["r"]), ReportFacts(id=str(r["id"])))
+        rep.title[getattr(r["title"], "language", None) or "en"] = str(r["title"])
+    toc = defaultdict(dict)
+    for r in backend.query(_TOC).rows:
+        key = (str(r["r"]), str(r["sid"]))
+        row = toc[key].setdefault("row", {"number": str(r["sid"]), "level": int(r["level"].toPython()),
+                                          "order": int(r["order"].toPython()), "heading": {}})
+        row["heading"][getattr(r["heading"], "language", None) or "en"] = str(r["heading"])
+    for (report_iri, sid), d in toc.items():
+        if report_iri in reports:
+            reports[report_iri].sections.append(d["row"])
+            facts.section_headings[reports[report_iri].id, sid] = d["row"]["heading"]
+    for rep in reports.values():
+        rep.sections.sort(key=lambda s: (s["order"], s["number"]))
+    facts.reports = sorted(reports.values(), key=lambda rep: rep.id)
+    return facts
