@@ -690,3 +690,16 @@ def test_views_are_the_same_on_embedded_oxigraph(tiny):
     from kg.viz import build_views
 
     assert build_views(open_backend(store="oxigraph", data=FIXTURE_DATA)) == build_views(tiny)
+
+
+def test_micmac_note_says_which_series_the_plane_shows(real_pages):
+    from kg.analysis.report import analyze
+
+    g, pages = real_pages
+    mm = analyze(g)["micmac"]
+    page = pages["micmac.html"]
+    if mm["attenuation"]:
+        assert f"attenuated series (α = {mm['attenuation']:g}" in page
+        assert (f"stable from power {mm['stable_at']}" if mm["converged"] else "still changing") in page
+    else:
+        assert "attenuated series" not in page

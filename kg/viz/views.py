@@ -75,6 +75,11 @@ _TEXT = {
         "influences": "influences", "relations.count": "relations", "entities": "Entities", "nodes": "nodes",
         "micmac.split": "Quadrant lines at the {split} (influence {inf}, dependence {dep}); nodes with the same "
                         "scores are spread a little around their point.",
+        "micmac.attenuated": "The plain matrix powers did not settle on this graph, so the indirect scores come "
+                             "from the attenuated series (α = {alpha}, each longer path counts α times less), "
+                             "{state}.",
+        "micmac.stable": "stable from power {k}",
+        "micmac.unstable": "still changing at power {k}",
         "scenario.note": "Held: {clamp}. Baseline {b}, scenario {s}.",
         "converged": "converged", "not_converged": "did not converge",
         "open": "double-click a node to open its entity view",
@@ -112,6 +117,9 @@ _TEXT = {
         "betweenness": "中介度", "holds": "圖譜內容", "count": "數量", "reports": "報告",
         "influences": "影響關係", "relations.count": "關係", "entities": "實體", "nodes": "節點",
         "micmac.split": "象限分界取{split}（影響力 {inf}，依賴度 {dep}）；分數相同的節點在其位置周圍略為分散。",
+        "micmac.attenuated": "此圖的矩陣冪次排名未能穩定，間接分數改用衰減級數（α = {alpha}，路徑每長一步權重乘以 α），{state}。",
+        "micmac.stable": "自第 {k} 次冪起穩定",
+        "micmac.unstable": "至第 {k} 次冪仍在變動",
         "scenario.note": "固定：{clamp}。基準{b}，情境{s}。",
         "converged": "已收斂", "not_converged": "未收斂", "open": "雙擊節點開啟其實體視圖",
         "gaps": "無任何對策的挑戰", "none": "無", "hops": "鄰域：{hops} 步",
@@ -545,7 +553,11 @@ def micmac_plane(ctx: ViewContext) -> Page:
     mm = ctx.analysis["micmac"]
     notes = [ctx.t("micmac.split", split=mm["split"], inf=_num(th.get("influence")), dep=_num(th.get("dependence")))]
     if mm.get("attenuation"):
-        notes.append(f"α = {mm['attenuation']:g}: {mm.get('plain_powers_note') or ''}".strip())
+        state = (ctx.t("micmac.stable", k=mm["stable_at"]) if mm.get("converged")
+                 else ctx.t("micmac.unstable", k=mm.get("power")))
+        notes.append(ctx.t("micmac.attenuated", alpha=f"{mm['attenuation']:g}", state=state))
+    elif not mm.get("converged") and mm.get("note"):
+        notes.append(mm["note"])
     legend = [("node", CLASS_COLOURS[c], ctx.t(c)) for c in CLASS_COLOURS]
     return _page(ctx, "micmac", ctx.t("micmac"), net, notes=notes + _cap_note(ctx, len(keep), len(rows)), nav=ctx.nav(),
                  legend=legend, legend_title=ctx.t("classes"), plane=plane, links=ctx.links(keep),
