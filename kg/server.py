@@ -157,7 +157,10 @@ class SparqlServer(ThreadingHTTPServer):
         parent, child = self._fork.Pipe(duplex=False)
         proc = self._fork.Process(target=_run_in_child, daemon=True,
                                   args=(child, self.backend, text, fmt, self.max_rows, default_graphs, named_graphs))
-        proc.start()
+        from . import sparql
+
+        with sparql.PARSE_LOCK:  # no thread is inside the parser when the child is made
+            proc.start()
         child.close()
         try:
             if parent.poll(self.timeout_s):

@@ -20,7 +20,10 @@ for any query that does not declare them itself.
 
 from __future__ import annotations
 
+import os
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -297,13 +300,40 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
     return full, offset
 
 
+# rdflib's SPARQL parser (pyparsing) is not safe to run from two threads at once (it
+# fails with spurious errors), and parsing is most of the cost of a small query: parse
+# under a lock, and remember the texts that parsed.
+PARSE_LOCK = threading.RLock()
+_GOOD: OrderedDict[str, None] = OrderedDict()
+_GOOD_MAX = 1024
+
+
+def _fresh_lock_in_child() -> None:
+    # a process forked while another thread held the lock would wait for it forever;
+    # kg serve forks with the lock held (so the parser's state is whole), the child starts
+    # with a new one
+    global PARSE_LOCK
+    PARSE_LOCK = threading.RLock()
+
+
+os.register_at_fork(after_in_child=_fresh_lock_in_child)
+
+
 def check_syntax(text: str, offset: int = 0, source: str = "query") -> None:
     """Parse ``text`` as a SPARQL 1.1 query; a syntax error becomes a :class:`QueryError`."""
     from pyparsing import ParseException
     from rdflib.plugins.sparql.parser import parseQuery
 
+    with PARSE_LOCK:
+        if text in _GOOD:
+            _GOOD.move_to_end(text)
+            return
     try:
-        parseQuery(text)
+        with PARSE_LOCK:
+            parseQuery(text)
+            _GOOD[text] = None
+            if len(_GOOD) > _GOOD_MAX:
+                _GOOD.popitem(last=False)
     except ParseException as exc:
         line = exc.lineno - offset
         found = _offending_token(exc)
@@ -328,7 +358,8 @@ def is_update(text: str) -> bool:
     from rdflib.plugins.sparql.parser import parseUpdate
 
     try:
-        parseUpdate(text)
+        with PARSE_LOCK:
+            parseUpdate(text)
     except Exception:
         return False
     return True

@@ -14,6 +14,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -71,11 +72,25 @@ class GraphBackend:
 
     def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
         prepared, _ = prepare(text, bindings, source)
-        result = self.graph.query(prepared)
+        if type(self.graph.store).__name__ == "OxigraphStore":
+            result = self.graph.query(prepared)  # oxrdflib hands the text to Oxigraph's own engine
+        else:
+            result = self.graph.query(_algebra(prepared))  # rdflib: parse and translate once per text
         return _from_rdflib(result)
 
     def report_graphs(self) -> list[str]:
         return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))
+
+
+@lru_cache(maxsize=512)
+def _algebra(text: str):
+    """rdflib's prepared (parsed and translated) form of a query, under the parser lock."""
+    from rdflib.plugins.sparql.processor import prepareQuery
+
+    from .sparql import PARSE_LOCK
+
+    with PARSE_LOCK:
+        return prepareQuery(text)
 
 
 def _simple(term):

@@ -264,3 +264,21 @@ def test_views_served_when_built(tmp_path):
 def test_views_404_when_not_built(server):
     status, _, body = request(server, "/views/")
     assert status == 404 and "kg viz" in body
+
+
+def test_concurrent_first_queries_all_answer():
+    # rdflib's SPARQL parser is not thread-safe: eight different, never-seen queries arriving
+    # at once must all parse (each a distinct text, so no cache hides a race)
+    import concurrent.futures
+
+    with running() as s:
+        def ask(i):
+            query = f"SELECT ?d (COUNT(*) AS ?n{i}) WHERE {{ ?d a kgo:Driver ; skos:prefLabel ?l }} GROUP BY ?d LIMIT {i + 1}"
+            return request(s, "/sparql", params={"query": query}, headers={"Accept": "text/csv"})
+
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            answers = list(pool.map(ask, range(32)))
+    assert [status for status, _, _ in answers] == [200] * 32, [body for status, _, body in answers if status != 200][:3]
+    # each answer is its own query's (the fixture has one driver)
+    assert [body.splitlines()[0] for _, _, body in answers] == [f"d,n{i}" for i in range(32)]
+    assert all(len(body.splitlines()) == 2 for _, _, body in answers)
