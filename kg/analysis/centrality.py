@@ -39,6 +39,7 @@ __all__ = [
     "closeness",
     "eigenvector",
     "katz",
+    "spectral_radius",
     "two_step_reach",
     "centrality_table",
     "rank",
@@ -381,15 +382,15 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
     return {n: float(c) for n, c in nx.closeness_centrality(H, distance="w").items()}
 
 
-def _spectral_radius(H) -> float:
-    """The largest |eigenvalue| of H's ``w`` matrix: the largest over its strongly connected
-    components (the matrix is block triangular in them), each solved densely."""
+def spectral_radius(H, weight: str = "w") -> float:
+    """The largest |eigenvalue| of H's ``weight`` matrix: the largest over its strongly
+    connected components (the matrix is block triangular in them), each solved densely."""
     rho = 0.0
     for component in nx.strongly_connected_components(H):
         if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
             continue
         nodes = sorted(component)
-        A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight="w")
+        A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight=weight)
         rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
     return rho
 
@@ -564,7 +565,7 @@ def katz(
         if np.abs(x - xlast).sum() < n * tol:
             norm = float(np.sqrt((x * x).sum())) if normalized else 1.0
             return {v: float(x[i]) / (norm or 1.0) for i, v in enumerate(nodes)}
-    rho = _spectral_radius(H)
+    rho = spectral_radius(H)
     bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
     raise CentralityNotConverged(
         "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"

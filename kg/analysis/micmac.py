@@ -42,6 +42,8 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 
+from .centrality import spectral_radius as graph_spectral_radius
+
 __all__ = [
     "MicmacStep",
     "MicmacResult",
@@ -529,14 +531,7 @@ class _EdgeMatrix:
         H.add_nodes_from(range(self.n))
         H.add_weighted_edges_from(zip(self.rows[nonzero].tolist(), self.cols[nonzero].tolist(),
                                       self.vals[nonzero].tolist()))
-        rho = 0.0
-        for component in nx.strongly_connected_components(H):
-            if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
-                continue
-            nodes = sorted(component)
-            A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes)
-            rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
-        return rho
+        return graph_spectral_radius(H, weight="weight")
 
 
 def _iterate_powers(M, nodes, total, max_power, attenuation, history):

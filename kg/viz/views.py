@@ -208,7 +208,7 @@ class ViewContext:
 
     def __init__(self, source, lang: str = "en", hops: int = 1, max_nodes: int | None = DEFAULT_MAX_NODES,
                  entities: bool | Iterable[str] = True, max_entities: int | None = DEFAULT_MAX_ENTITIES):
-        from ..analysis.graphs import as_backend, coverage_graph, entity_graph, influence_graph
+        from ..analysis.graphs import Memo, as_backend, coverage_graph, entity_graph, influence_graph
         from ..analysis.report import analyze
 
         self.lang = _check_lang(lang)
@@ -219,7 +219,7 @@ class ViewContext:
         if max_entities is not None and max_entities < 1:
             raise UsageError(f"max_entities must be at least 1, not {max_entities}")
         self.hops, self.max_nodes, self.max_entities = hops, max_nodes, max_entities
-        backend = as_backend(source)
+        backend = Memo(as_backend(source))  # the graphs and the analysis share their queries
         self.backend = backend
         self.G = influence_graph(backend)
         self.E = entity_graph(backend)
