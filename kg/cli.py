@@ -292,7 +292,6 @@ def cmd_explain(args) -> int:
 def cmd_analyze(args) -> int:
     from .analysis.graphs import coverage_graph, entity_graph, export_graph, influence_graph
     from .analysis.report import analyze, write_analysis
-
     from .analysis.writeback import analysis_graph
 
     backend = _backend(args)
