@@ -163,12 +163,9 @@ class KnowledgeGraph:
 
         if result is None:
             result = analyze(self, **options)
-        results = analysis_graph(result)
-        ds = self.graph
-        ds.remove_graph(ds.graph(results.identifier))
-        target = ds.graph(results.identifier)
-        for triple in results:
-            target.add(triple)
+        from .store import GraphBackend, store_graph
+
+        store_graph(GraphBackend(self.graph), analysis_graph(result))
         return result
 
     def validate(self, strict: bool = False) -> "ShaclReport":
