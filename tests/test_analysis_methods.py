@@ -589,13 +589,12 @@ def test_communities_of_edgeless_and_empty_graphs():
     assert communities.communities(nx.DiGraph()) == []
 
 
-def test_communities_of_separate_reports_keep_the_whole_graph_objective():
+def test_communities_of_separate_reports_are_those_of_each_report_alone():
     # two copies side by side, partitioned one component at a time: each copy gets the
-    # partition Louvain finds for it alone at half the resolution (its share of the total
-    # weight), which is the whole graph's modularity objective; no community spans both
+    # partition it gets alone, and no community spans both
     one = digraph(KG_LIKE)
     both = nx.union(one, one, rename=("a:", "b:"))
-    alone = {frozenset(c) for c in communities.communities(one, resolution=0.5)}
+    alone = {frozenset(c) for c in communities.communities(one)}
     together = communities.communities(both)
     for prefix in ("a:", "b:"):
         mine = {frozenset(n[2:] for n in c) for c in together if next(iter(c)).startswith(prefix)}
