@@ -16,7 +16,7 @@ import networkx as nx
 import numpy as np
 import pytest
 
-from kg.analysis import centrality, communities, indices, loops, micmac
+from kg.analysis import _sparse, centrality, communities, indices, loops, micmac
 from kg.analysis.centrality import (
     CentralityNotConverged,
     betweenness,
@@ -67,7 +67,7 @@ KG_LIKE = [
 ]
 
 
-@pytest.mark.parametrize("module", [centrality, micmac, loops, indices, communities])
+@pytest.mark.parametrize("module", [centrality, micmac, loops, indices, communities, _sparse])
 def test_docstring_examples_run(module):
     failures, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failures == 0

@@ -30,6 +30,8 @@ from collections.abc import Hashable, Iterable, Mapping
 import networkx as nx
 import numpy as np
 
+from ._sparse import EdgeMatrix
+
 __all__ = [
     "CentralityNotConverged",
     "in_strength",
@@ -80,6 +82,10 @@ def _magnitude(data: Mapping, weight: str | None) -> float:
     return 1.0 if weight is None else abs(float(data.get(weight, 1)))
 
 
+def _W(data: Mapping) -> float:  # the ``w`` attribute of a _magnitude_graph edge
+    return data["w"]
+
+
 def _check_direction(direction: str) -> None:
     if direction not in ("in", "out"):
         raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
@@ -103,22 +109,6 @@ def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"
         edges.append((v, u, m) if direction == "out" else (u, v, m))
     H.add_weighted_edges_from(sorted(edges, key=lambda e: (e[0], e[1])), weight="w")
     return H
-
-
-def _edge_arrays(H, nodes):
-    """(rows, cols, values) of H's ``w`` attribute as numpy arrays over ``nodes``' positions:
-    a sparse matrix without scipy, so that memory and time stay linear in the edges."""
-    index = {v: i for i, v in enumerate(nodes)}
-    m = H.number_of_edges()
-    rows, cols, vals = np.empty(m, dtype=np.intp), np.empty(m, dtype=np.intp), np.empty(m)
-    for k, (u, v, w) in enumerate(H.edges(data="w")):
-        rows[k], cols[k], vals[k] = index[u], index[v], w
-    return rows, cols, vals
-
-
-def _push(x, rows, cols, vals, n):
-    """``y[j] = sum_i x[i] * A[i, j]``: every node passes its score along its out-edges."""
-    return np.bincount(cols, weights=x[rows] * vals, minlength=n)
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -267,16 +257,15 @@ def pagerank(
     n = len(nodes)
     if n == 0:
         return {}
-    H = _magnitude_graph(G, weight, direction=direction)
-    rows, cols, vals = _edge_arrays(H, nodes)
-    S = np.bincount(rows, weights=vals, minlength=n)
+    A = EdgeMatrix.of(_magnitude_graph(G, weight, direction=direction), nodes, _W)
+    S = A.row_sums()
     dangling = S == 0
-    share = np.divide(vals, S[rows], out=np.zeros_like(vals), where=S[rows] != 0)
+    P = A.scaled_rows(S)
     p = np.full(n, 1.0 / n)
     x = p.copy()
     for _ in range(max_iter):
         xlast = x
-        x = alpha * (_push(x, rows, cols, share, n) + x[dangling].sum() * p) + (1 - alpha) * p
+        x = alpha * (P.rmatvec(x) + x[dangling].sum() * p) + (1 - alpha) * p
         if np.abs(x - xlast).sum() < n * tol:
             return {v: float(x[i]) for i, v in enumerate(nodes)}
     raise CentralityNotConverged(
@@ -467,13 +456,13 @@ def eigenvector(
         )
     nodes = list(H)
     n = len(nodes)
-    rows, cols, vals = _edge_arrays(H, nodes)
+    A = EdgeMatrix.of(H, nodes, _W)
     # networkx's power iteration (on A + I, from the uniform vector, same stopping rule),
     # on numpy arrays
     x = np.full(n, 1.0 / n)
     for _ in range(max_iter):
         xlast = x
-        x = xlast + _push(xlast, rows, cols, vals, n)
+        x = xlast + A.rmatvec(xlast)
         norm = float(np.sqrt((x * x).sum())) or 1.0
         x = x / norm
         if np.abs(x - xlast).sum() < n * tol:
@@ -556,12 +545,12 @@ def katz(
     H = _magnitude_graph(G, weight, direction=direction)
     nodes = list(H)
     n = len(nodes)
-    rows, cols, vals = _edge_arrays(H, nodes)
+    A = EdgeMatrix.of(H, nodes, _W)
     # networkx's iteration x <- alpha A'x + beta from 0, same stopping rule, on numpy arrays
     x = np.zeros(n)
     for _ in range(max_iter):
         xlast = x
-        x = alpha * _push(xlast, rows, cols, vals, n) + beta
+        x = alpha * A.rmatvec(xlast) + beta
         if np.abs(x - xlast).sum() < n * tol:
             norm = float(np.sqrt((x * x).sum())) if normalized else 1.0
             return {v: float(x[i]) / (norm or 1.0) for i, v in enumerate(nodes)}

@@ -37,6 +37,8 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from ._sparse import EdgeMatrix
+
 __all__ = [
     "FcmResult",
     "ScenarioResult",
@@ -313,17 +315,9 @@ def simulate(
 
     nodes = sorted(G)
     index = {n: i for i, n in enumerate(nodes)}
-    # W as arrays of its non-zero entries (a sparse matrix without scipy): each step is
-    # x[j] = sum_i W[i, j] A[i], linear in the number of edges
-    n = len(nodes)
-    entries = sorted((index[u], index[v], 1.0 if weight is None else float(d.get(weight, 1)))
-                     for u, v, d in G.edges(data=True))
-    rows = np.array([e[0] for e in entries], dtype=np.intp)
-    cols = np.array([e[1] for e in entries], dtype=np.intp)
-    weights = np.array([e[2] for e in entries], dtype=float)
-
-    def pull(a):  # W.T @ a
-        return np.bincount(cols, weights=weights * a[rows], minlength=n)
+    # each step is x[j] = sum_i W[i, j] A[i]: linear in the number of edges
+    W = EdgeMatrix.of(G, nodes, lambda d: 1.0 if weight is None else float(d.get(weight, 1)))
+    pull = W.rmatvec
 
     A = np.zeros(len(nodes))
     pos, vals = _state_vector(initial, index, lo, hi, "initial")

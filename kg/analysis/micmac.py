@@ -42,6 +42,7 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 
+from ._sparse import EdgeMatrix
 from .centrality import spectral_radius as graph_spectral_radius
 
 __all__ = [
@@ -455,7 +456,8 @@ def micmac(
     if attenuation is not None and not attenuation > 0:
         raise ValueError(f"attenuation must be > 0, not {attenuation!r}")
 
-    M, nodes = _EdgeMatrix.of(G, weight)
+    nodes = sorted(G)
+    M = EdgeMatrix.of(G, nodes, lambda d: _magnitude(d, weight))
     total = float(M.vals.sum())
     row_sums, col_sums = M.row_sums(), M.col_sums()
     influence = {n: float(x) for n, x in zip(nodes, row_sums)}
@@ -493,45 +495,13 @@ def micmac(
     )
 
 
-class _EdgeMatrix:
-    """The direct matrix as arrays of its non-zero entries (a sparse matrix without scipy):
-    the powers are only ever applied to vectors, so time and memory stay linear in the
-    number of edges, however many reports the graph holds."""
-
-    def __init__(self, n: int, rows, cols, vals):
-        self.n, self.rows, self.cols, self.vals = n, rows, cols, vals
-
-    @classmethod
-    def of(cls, G, weight):
-        nodes = sorted(G)
-        index = {v: i for i, v in enumerate(nodes)}
-        entries = sorted((index[u], index[v], _magnitude(d, weight)) for u, v, d in G.edges(data=True))
-        rows = np.array([e[0] for e in entries], dtype=np.intp)
-        cols = np.array([e[1] for e in entries], dtype=np.intp)
-        vals = np.array([e[2] for e in entries], dtype=float)
-        return cls(len(nodes), rows, cols, vals), nodes
-
-    def row_sums(self):
-        return np.bincount(self.rows, weights=self.vals, minlength=self.n)
-
-    def col_sums(self):
-        return np.bincount(self.cols, weights=self.vals, minlength=self.n)
-
-    def matvec(self, u):  # M @ u
-        return np.bincount(self.rows, weights=self.vals * u[self.cols], minlength=self.n)
-
-    def rmatvec(self, v):  # v @ M
-        return np.bincount(self.cols, weights=self.vals * v[self.rows], minlength=self.n)
-
-    def spectral_radius(self) -> float:
-        """Largest |eigenvalue|: the largest over the strongly connected components (the
-        matrix is block triangular in them), each solved densely."""
-        nonzero = self.vals != 0
-        H = nx.DiGraph()
-        H.add_nodes_from(range(self.n))
-        H.add_weighted_edges_from(zip(self.rows[nonzero].tolist(), self.cols[nonzero].tolist(),
-                                      self.vals[nonzero].tolist()))
-        return graph_spectral_radius(H, weight="weight")
+def _spectral_radius(M: EdgeMatrix) -> float:
+    """Largest |eigenvalue| of M (see :func:`kg.analysis.centrality.spectral_radius`)."""
+    nonzero = M.vals != 0
+    H = nx.DiGraph()
+    H.add_nodes_from(range(M.n))
+    H.add_weighted_edges_from(zip(M.rows[nonzero].tolist(), M.cols[nonzero].tolist(), M.vals[nonzero].tolist()))
+    return graph_spectral_radius(H, weight="weight")
 
 
 def _iterate_powers(M, nodes, total, max_power, attenuation, history):
@@ -541,7 +511,7 @@ def _iterate_powers(M, nodes, total, max_power, attenuation, history):
     nonzero = M.vals != 0
     acyclic = nx.is_directed_acyclic_graph(nx.DiGraph(zip(M.rows[nonzero].tolist(), M.cols[nonzero].tolist())))
     if attenuation is not None:
-        rho = M.spectral_radius()
+        rho = _spectral_radius(M)
         if attenuation * rho >= 1:
             notes.append(
                 f"attenuation*rho(M) = {attenuation * rho:.4g} >= 1: the attenuated series "
