@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
-from .errors import KgError
+from .errors import KgError, UsageError
 from .loader import SourceMap, find_report_dirs, load_data
 from .model import Entity, Figure, Report
 from .schema import ENTITY_TYPES, RELATIONS
@@ -142,9 +142,33 @@ class KnowledgeGraph:
         >>> g.query("entity-facts", entity="alipay", lang="zh").dicts()[:1]  # doctest: +SKIP
         >>> g.query("SELECT ?d WHERE { ?d a kgo:Driver }").dicts()           # doctest: +SKIP
         """
-        from .store import GraphBackend, run_query
+        from .store import run_query
 
-        return run_query(query, {**(params or {}), **kw}, backend=GraphBackend(self.graph), lang=lang)
+        return run_query(query, {**(params or {}), **kw}, backend=self.backend(), lang=lang)
+
+    def backend(self, store: str | None = None):
+        """The query backend over this graph (what :meth:`query`, the analysis and the views use).
+
+        ``store="oxigraph"`` (the default when pyoxigraph is installed, see
+        :func:`kg.store.default_store`) answers from an Oxigraph copy of :attr:`graph` held in
+        memory, made on first use and made again when the graph's named graphs change size
+        (so after :meth:`add_analysis` or your own additions); ``store="memory"`` runs
+        rdflib's engine on :attr:`graph` itself.
+        """
+        from .store import GraphBackend, _oxigraph_dataset, default_store, load_into, parse_store
+
+        kind, directory = parse_store(store or default_store())
+        if kind == "memory":
+            return GraphBackend(self.graph, "memory")
+        if directory:
+            raise UsageError("KnowledgeGraph.backend: a persistent store is opened with kg.store.open_backend")
+        stamp = tuple(sorted((str(g.identifier), len(g)) for g in self.graph.graphs()))
+        cached = self.__dict__.get("_oxigraph")
+        if cached is None or cached[0] != stamp:
+            ds = _oxigraph_dataset(None)
+            load_into(ds, self)
+            cached = self._oxigraph = (stamp, GraphBackend(ds, "oxigraph"))
+        return cached[1]
 
     def add_analysis(self, result: dict | None = None, **options) -> dict:
         """Run the influence analysis (or take a result) and add it to the graph as the named
@@ -166,6 +190,7 @@ class KnowledgeGraph:
         from .store import GraphBackend, store_graph
 
         store_graph(GraphBackend(self.graph), analysis_graph(result))
+        self.__dict__.pop("_oxigraph", None)
         return result
 
     def validate(self, strict: bool = False) -> "ShaclReport":

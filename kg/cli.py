@@ -437,7 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export)
 
     def store_options(p):
-        p.add_argument("--store", metavar="KIND", help="memory (default), oxigraph, or oxigraph:DIR (persistent)")
+        p.add_argument("--store", metavar="KIND", help="oxigraph (default: Oxigraph in memory), memory (rdflib's engine), or oxigraph:DIR (persistent)")
         p.add_argument("--endpoint", metavar="URL", help="a SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query)")
         p.add_argument("--update-url", metavar="URL", help="the server's SPARQL update endpoint")
         p.add_argument("--gsp-url", metavar="URL", help="the server's Graph Store Protocol endpoint (Oxigraph: /store)")

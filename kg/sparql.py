@@ -9,10 +9,11 @@ A named query is a ``kg/queries/<name>.rq`` file whose header comment says what 
 
 Parameters are bound as RDF terms, never pasted as text: each value is parsed into a
 term (an IRI, a literal, a number; a bare word is a plain string) and the query gets a
-``VALUES`` block for it at the top of its outer ``WHERE`` group. The same mechanism works
-on every store — rdflib in memory, embedded Oxigraph and a remote SPARQL server — so a
-query returns the same rows everywhere. (A parameter used only inside a sub-select is not
-bound there; named queries do not do that.)
+``VALUES`` block for it at the top of its outer ``WHERE`` group, and at the top of every
+sub-select that uses the same variable (a parameter is a constant wherever it appears, as
+in Jena's parameterised queries; without this a sub-select, evaluated on its own, would
+work through the whole graph). The same mechanism works on every store — rdflib in memory,
+embedded Oxigraph and a remote SPARQL server — so a query returns the same rows everywhere.
 
 The usual prefixes (``kgo skos prov dcterms rdf rdfs xsd owl schema org``) are declared
 for any query that does not declare them itself.
@@ -227,16 +228,17 @@ def _namespace_manager():
 # --------------------------------------------------------------------------- query text
 
 
-_TOKEN = re.compile(
+# strings, IRIs and comments: no SPARQL code inside
+_INERT = (
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\s]*>"
     r"|#[^\n]*"
-    r"|[{}]"
-    r"|[A-Za-z_][\w-]*",
 )
+_STRINGS_AND_COMMENTS = re.compile(_INERT)
+_TOKEN = re.compile(_INERT + r"|[{}]" + r"|[A-Za-z_][\w-]*")
 
 
 def _tokens(text: str) -> Iterable[re.Match]:
@@ -294,10 +296,44 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
         at = _outer_group_start(full)
         if at is None:
             raise QueryError("cannot bind parameters: the query has no WHERE group", source=source)
-        names = " ".join(f"?{k}" for k in bindings)
-        values = " ".join(term.n3() for term in bindings.values())
-        full = f"{full[:at]} VALUES ({names}) {{ ({values}) }} {full[at:]}"
+        inserts = [(at, list(bindings))]
+        for start, end in _subselect_groups(full):
+            used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_AND_COMMENTS.sub(" ", full[start:end])))
+            names = [k for k in bindings if k in used]
+            if names:
+                inserts.append((start, names))
+        for at, names in sorted(inserts, reverse=True):  # from the end, so offsets stay right
+            block = " ".join(f"?{k}" for k in names)
+            values = " ".join(bindings[k].n3() for k in names)
+            full = f"{full[:at]} VALUES ({block}) {{ ({values}) }} {full[at:]}"
     return full, offset
+
+
+def _subselect_groups(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of the WHERE group of every sub-select: just after its ``{``, at its ``}``."""
+    groups: list[tuple[int, int]] = []
+    open_at: list[int | None] = []  # per open brace: index into groups when it opens a sub-select
+    seen_form = False
+    waiting = False
+    for m in _tokens(text):
+        tok = m.group(0)
+        upper = tok.upper()
+        if upper in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") and text[m.start() - 1: m.start()] not in (":", "?", "$"):
+            if seen_form and upper == "SELECT":
+                waiting = True
+            seen_form = True
+        elif tok == "{":
+            if waiting:
+                groups.append((m.end(), -1))
+                open_at.append(len(groups) - 1)
+                waiting = False
+            else:
+                open_at.append(None)
+        elif tok == "}" and open_at:
+            index = open_at.pop()
+            if index is not None:
+                groups[index] = (groups[index][0], m.start())
+    return [(a, b) for a, b in groups if b >= 0]
 
 
 # rdflib's SPARQL parser (pyparsing) is not safe to run from two threads at once (it

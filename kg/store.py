@@ -22,7 +22,7 @@ from .errors import KgError, UsageError
 from .schema import ANALYSIS_GRAPH, DATA_NS
 from .sparql import QueryError, get_named_query, parse_term, prepare, query_form
 
-__all__ = ["QueryResult", "GraphBackend", "RemoteBackend", "open_backend", "run_query", "push"]
+__all__ = ["QueryResult", "GraphBackend", "RemoteBackend", "default_store", "open_backend", "run_query", "push"]
 
 
 @dataclass
@@ -73,10 +73,10 @@ class GraphBackend:
     def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
         prepared, _ = prepare(text, bindings, source)
         if type(self.graph.store).__name__ == "OxigraphStore":
-            result = self.graph.query(prepared)  # oxrdflib hands the text to Oxigraph's own engine
-        else:
-            result = self.graph.query(_algebra(prepared))  # rdflib: parse and translate once per text
-        return _from_rdflib(result)
+            # straight to Oxigraph's engine over the union of the graphs (what oxrdflib would
+            # do), with kg's own term conversion: one rdflib term per distinct Oxigraph term
+            return _from_oxigraph(self.graph.store._inner.query(prepared, use_default_graph_as_union=True))
+        return _from_rdflib(self.graph.query(_algebra(prepared)))  # rdflib: parse and translate once per text
 
     def report_graphs(self) -> list[str]:
         return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))
@@ -120,6 +120,46 @@ def _from_rdflib(result) -> QueryResult:
         return QueryResult(result.type, graph=g, raw=result)
     names = [str(v) for v in result.vars]
     rows = [{n: _simple(row[i]) for i, n in enumerate(names) if row[i] is not None} for row in result]
+    return QueryResult("SELECT", vars=names, rows=rows, raw=result)
+
+
+def _from_oxigraph(result) -> QueryResult:
+    import pyoxigraph as ox
+    from rdflib import BNode, Graph, Literal, URIRef
+
+    XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+    cache: dict = {}
+
+    def term(t):
+        if t is None:
+            return None
+        hit = cache.get(t)
+        if hit is None:
+            if isinstance(t, ox.NamedNode):
+                hit = URIRef(t.value)
+            elif isinstance(t, ox.BlankNode):
+                hit = BNode(t.value)
+            elif isinstance(t, ox.Literal):
+                if t.language:
+                    hit = Literal(t.value, lang=t.language)
+                elif t.datatype.value == XSD_STRING:
+                    hit = Literal(t.value)  # "x"^^xsd:string is "x" (see _simple)
+                else:
+                    hit = Literal(t.value, datatype=URIRef(t.datatype.value))
+            else:
+                raise ValueError(f"unexpected term from Oxigraph: {t!r}")
+            cache[t] = hit
+        return hit
+
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ASK", boolean=bool(result), raw=result)
+    if isinstance(result, ox.QueryTriples):
+        g = Graph()
+        for t in result:
+            g.add((term(t.subject), term(t.predicate), term(t.object)))
+        return QueryResult("CONSTRUCT", graph=g, raw=result)
+    names = [v.value for v in result.variables]
+    rows = [{n: term(v) for n, v in zip(names, solution) if v is not None} for solution in result]
     return QueryResult("SELECT", vars=names, rows=rows, raw=result)
 
 
@@ -235,6 +275,16 @@ def _oxigraph_dataset(directory: str | None):
     return ds
 
 
+def default_store() -> str:
+    """``oxigraph`` (Oxigraph's engine, in memory) when pyoxigraph is installed — it is a
+    dependency of kg, so normally — else ``memory`` (rdflib's pure-Python engine)."""
+    try:
+        import oxrdflib  # noqa: F401
+    except ImportError:
+        return "memory"
+    return "oxigraph"
+
+
 def parse_store(spec: str) -> tuple[str, str | None]:
     """``memory`` | ``oxigraph`` | ``oxigraph:DIR`` → (kind, directory)."""
     kind, _, directory = spec.partition(":")
@@ -260,13 +310,14 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
 
     * ``endpoint`` — a running SPARQL server (filled by ``kg push``);
     * ``store="oxigraph:DIR"`` — a persistent embedded store; built from the data when empty;
-    * ``store="oxigraph"`` / ``"memory"`` (default) — the data loaded for this run.
+    * ``store="oxigraph"`` (default, see :func:`default_store`) / ``"memory"`` (rdflib's
+      engine) — the data loaded for this run.
     """
     if endpoint:
         return RemoteBackend(endpoint, update_url=update_url, gsp_url=gsp_url)
     from .api import load
 
-    kind, directory = parse_store(store or "memory")
+    kind, directory = parse_store(store or default_store())
     if kind == "memory":
         return GraphBackend(load(data).graph, "memory")
     ds = _oxigraph_dataset(directory)

@@ -73,7 +73,7 @@ def wait_for(url: str, seconds: float = 20) -> None:
 
 @pytest.fixture(scope="module")
 def memory():
-    return open_backend(data=FIXTURE_DATA)
+    return open_backend(data=FIXTURE_DATA, store="memory")  # rdflib's engine
 
 
 @pytest.fixture(scope="module")
@@ -182,3 +182,60 @@ def test_query_the_remote_server_from_the_cli(remote, oxigraph_server):
 def test_unreachable_endpoint_is_a_clear_error():
     r = run_kg("query", "-", "--endpoint", f"http://127.0.0.1:{free_port()}/query", input_text="ASK { ?s ?p ?o }")
     assert r.returncode == 1 and "cannot connect" in r.stderr and "Traceback" not in r.stderr
+
+
+# --------------------------------------------------------------------------- the default store
+
+
+def test_oxigraph_is_the_default_store():
+    from kg.store import default_store
+
+    assert default_store() == "oxigraph"
+    assert open_backend(data=FIXTURE_DATA).name == "oxigraph"
+    assert kg.load(FIXTURE_DATA).backend().name == "oxigraph"
+    assert kg.load(FIXTURE_DATA).backend("memory").name == "memory"
+
+
+def test_a_knowledge_graph_answers_from_a_copy_that_follows_its_changes():
+    from rdflib import RDF, RDFS, Literal, URIRef
+
+    g = kg.load(FIXTURE_DATA)
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s a kgo:Driver }"
+    before = g.query(count).dicts()[0]["n"]
+    assert g.backend() is g.backend()  # made once
+    graph = next(iter(g.graph.graphs()))
+    for i in range(3):
+        graph.add((URIRef(f"https://example.org/d{i}"), RDF.type, URIRef(kg.schema.ONTOLOGY_NS + "Driver")))
+    assert g.query(count).dicts()[0]["n"] == before + 3
+    graph.add((URIRef("https://example.org/d0"), RDFS.label, Literal("x")))
+    assert g.query("ASK { ?s rdfs:label \"x\" }").boolean
+    g.add_analysis()
+    assert g.query("ASK { GRAPH <%s> { ?s ?p ?o } }" % kg.schema.ANALYSIS_GRAPH).boolean
+
+
+def test_parameters_are_bound_inside_inner_queries_that_use_them():
+    text = ('SELECT ?a WHERE { ?a <urn:p> ?entity . '
+            '{ SELECT ?a (COUNT(*) AS ?n) WHERE { ?a <urn:q> ?entity ; <urn:r> "SELECT { ?lang" } GROUP BY ?a } '
+            'OPTIONAL { SELECT ?z WHERE { ?z ?y ?w } } }')
+    out, _ = prepare(text, {"entity": parse_term("alipay", "entity"), "lang": parse_term('"en"', "lang")})
+    body = out[out.index("SELECT ?a"):]
+    assert body.count("VALUES") == 2
+    assert 'WHERE { VALUES (?entity ?lang) { ("alipay" "en") }' in body            # the outer group: all
+    assert 'GROUP BY' in body and 'WHERE { VALUES (?entity) { ("alipay") }  ?a <urn:q>' in body  # only what it uses
+    assert "SELECT ?z WHERE { ?z" in body                                          # untouched
+    assert '"SELECT { ?lang"' in body                                              # strings are not code
+
+
+@pytest.mark.parametrize("name", [n for n in QUERIES if any(p.required for p in named_queries()[n].params)])
+def test_inner_queries_of_per_item_queries_name_the_item(name):
+    """A query about one entity or section must not work through the whole graph in an inner
+    query (stores evaluate those on their own): each inner query names a required parameter,
+    so kg binds it there too and the cost stays with the item, not the corpus."""
+    from kg.sparql import _subselect_groups
+
+    q = named_queries()[name]
+    required = {p.name for p in q.params if p.required}
+    text, _ = prepare(q.text)
+    for start, end in _subselect_groups(text):
+        inner = text[start:end]
+        assert any(f"?{p}" in inner for p in required), f"{name}: an inner query does not name {required}: {inner[:120]}"

@@ -81,8 +81,8 @@ def as_backend(source):
 
     if hasattr(source, "query") and hasattr(source, "report_graphs"):
         return source
-    if hasattr(source, "reports") and hasattr(source, "graph"):  # a KnowledgeGraph
-        return GraphBackend(source.graph)
+    if hasattr(source, "reports") and hasattr(source, "backend"):  # a KnowledgeGraph
+        return source.backend()
     return GraphBackend(source)
 
 
