@@ -123,6 +123,39 @@ def _from_rdflib(result) -> QueryResult:
     return QueryResult("SELECT", vars=names, rows=rows, raw=result)
 
 
+def ox_quads(source) -> list:
+    """The quads of an rdflib Dataset (its named graphs) or Graph (named by its identifier)
+    as pyoxigraph quads, one Oxigraph term per distinct rdflib term."""
+    import pyoxigraph as ox
+    from rdflib import BNode, Literal, URIRef
+
+    cache: dict = {}
+
+    def term(t):
+        hit = cache.get(t)
+        if hit is None:
+            if isinstance(t, URIRef):
+                hit = ox.NamedNode(t)
+            elif isinstance(t, BNode):
+                hit = ox.BlankNode(t)
+            elif isinstance(t, Literal):
+                hit = (ox.Literal(t, language=t.language) if t.language else
+                       ox.Literal(t, datatype=ox.NamedNode(t.datatype)) if t.datatype else ox.Literal(t))
+            else:
+                raise ValueError(f"not an RDF term: {t!r}")
+            cache[t] = hit
+        return hit
+
+    if getattr(source, "context_aware", False):
+        rows = ((s, p, o, getattr(c, "identifier", c)) for s, p, o, c in source.quads((None, None, None, None)))
+    else:
+        name = source.identifier
+        rows = ((s, p, o, name) for s, p, o in source)
+    default = ox.DefaultGraph()
+    return [ox.Quad(term(s), term(p), term(o), default if g is None or str(g) == "urn:x-rdflib:default" else term(g))
+            for s, p, o, g in rows]
+
+
 def _from_oxigraph(result) -> QueryResult:
     import pyoxigraph as ox
     from rdflib import BNode, Graph, Literal, URIRef
@@ -300,8 +333,10 @@ def load_into(ds, kg_graph) -> None:
     for g in kg_graph.graph.graphs():
         if len(g):
             ds.remove_graph(ds.graph(g.identifier))
-    fmt = "ox-nquads" if type(ds.store).__name__ == "OxigraphStore" else "nquads"
-    ds.parse(data=serialize(kg_graph.graph, "nquads"), format=fmt)
+    if type(ds.store).__name__ == "OxigraphStore":
+        ds.store._inner.bulk_extend(ox_quads(kg_graph.graph))  # straight in, no text in between
+    else:
+        ds.parse(data=serialize(kg_graph.graph, "nquads"), format="nquads")
 
 
 def open_backend(store: str | None = None, endpoint: str | None = None, data: str | Path | None = None,

@@ -171,7 +171,7 @@ SELECT ?sec ?section ?item WHERE {
           BIND(CONCAT(?s, " ", STRAFTER(STR(?p), "#"), " ", ?o) AS ?item) }
   UNION { ?x a kgo:Influence ; kgo:influencer/dcterms:identifier ?s ; kgo:influenced/dcterms:identifier ?o
           BIND(CONCAT(?s, " influences ", ?o) AS ?item) }
-}"""
+} ORDER BY ?sec ?section ?item"""
 
 
 def section_contents(backend) -> dict[str, dict[str, set[str]]]:

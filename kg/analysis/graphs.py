@@ -23,6 +23,9 @@ __all__ = ["influence_graph", "entity_graph", "coverage_graph", "export_graph", 
 
 EXPORT_FORMATS = ("graphml", "gexf", "json")
 
+# Every query here ends in an ORDER BY over all it returns: Oxigraph hands rows back in an
+# order that changes from one process to the next, and the graphs (and all that is computed
+# from them) must not.
 _NODES = """
 SELECT ?e ?id ?type ?zh ?en ?unaddressed WHERE {
   ?e dcterms:identifier ?id ; a ?cls ; prov:hadPrimarySource ?report ;
@@ -30,25 +33,25 @@ SELECT ?e ?id ?type ?zh ?en ?unaddressed WHERE {
   FILTER(lang(?zh) = "zh" && lang(?en) = "en")
   OPTIONAL { ?e kgo:unaddressed ?unaddressed }
   BIND(STRAFTER(STR(?cls), STR(kgo:)) AS ?type)
-}"""
+} ORDER BY ?e ?type ?zh ?en ?unaddressed"""
 
 _INFLUENCES = """
 SELECT ?from ?to ?polarity ?strength ?section WHERE {
   ?i a kgo:Influence ; kgo:influencer ?from ; kgo:influenced ?to ;
      kgo:polarity ?polarity ; kgo:strength ?strength ; prov:wasDerivedFrom/dcterms:identifier ?section .
-}"""
+} ORDER BY ?from ?to ?section ?polarity ?strength"""
 
 _RELATIONS = """
 SELECT ?from ?p ?to ?section WHERE {
   ?a a kgo:Assertion ; rdf:subject ?from ; rdf:predicate ?p ; rdf:object ?to ;
      prov:wasDerivedFrom/dcterms:identifier ?section .
-}"""
+} ORDER BY ?from ?p ?to ?section"""
 
 _FIELD_LINKS = """
 SELECT ?from ?p ?to WHERE {
   VALUES ?p { kgo:measures kgo:publishedBy kgo:scope kgo:intendedFor kgo:growthBaseline }
   ?from ?p ?to .
-}"""
+} ORDER BY ?from ?p ?to"""
 
 
 class Memo:

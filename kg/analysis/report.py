@@ -206,16 +206,10 @@ def write_analysis(result: dict, out_dir: str | Path, lang: str = "en", graph=No
     files = {"json": out_dir / "analysis.json", "markdown": out_dir / "analysis.md"}
     texts = {"json": json.dumps(result, ensure_ascii=False, indent=1) + "\n", "markdown": to_markdown(result, lang)}
     if graph is not None:
-        from rdflib import Dataset
+        from ..pipeline import serialize
 
-        ds = Dataset()
-        for prefix, ns in graph.namespaces():
-            ds.bind(prefix, ns)
-        named = ds.graph(graph.identifier)
-        for triple in graph:
-            named.add(triple)
         files["rdf"] = out_dir / "analysis.trig"
-        texts["rdf"] = ds.serialize(format="trig")
+        texts["rdf"] = serialize(graph, "trig")  # the graph named by its identifier
     for key, path in files.items():
         tmp = path.with_name(f".{path.name}.tmp")
         tmp.write_text(texts[key], encoding="utf-8")

@@ -15,16 +15,16 @@ from dataclasses import dataclass, field
 __all__ = ["EntityFacts", "FigureFacts", "ReportFacts", "GraphFacts", "read_facts"]
 
 _DEFINITIONS = """
-SELECT ?e ?text WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . }"""
+SELECT ?e ?text WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . } ORDER BY ?e ?text"""
 
 _CATEGORIES = """
-SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . }"""
+SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . } ORDER BY ?e ?category"""
 
 _SECTIONS = """
 SELECT ?e ?sid ?order WHERE {
   ?e prov:hadPrimarySource ?report ; prov:wasDerivedFrom ?s .
   ?s a kgo:Section ; dcterms:identifier ?sid ; kgo:order ?order .
-}"""
+} ORDER BY ?e ?order ?sid"""
 
 _FIGURES = """
 SELECT ?f ?value ?scale ?unit ?currency ?year ?kind ?qualifier ?m WHERE {
@@ -34,17 +34,17 @@ SELECT ?f ?value ?scale ?unit ?currency ?year ?kind ?qualifier ?m WHERE {
   OPTIONAL { ?f kgo:year ?year }
   OPTIONAL { ?f kgo:qualifier ?qualifier }
   OPTIONAL { ?f kgo:measures ?m }
-}"""
+} ORDER BY ?f ?m"""
 
 _REPORTS = """
-SELECT ?r ?id ?title WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . }"""
+SELECT ?r ?id ?title WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . } ORDER BY ?r ?title"""
 
 _TOC = """
 SELECT ?r ?sid ?level ?order ?heading WHERE {
   ?s a kgo:Section ; dcterms:identifier ?sid ; kgo:level ?level ; kgo:order ?order ;
      dcterms:title ?heading ; dcterms:isPartOf+ ?r .
   ?r a kgo:Report .
-}"""
+} ORDER BY ?r ?order ?sid ?heading"""
 
 
 @dataclass
