@@ -703,3 +703,23 @@ def test_micmac_note_says_which_series_the_plane_shows(real_pages):
         assert (f"stable from power {mm['stable_at']}" if mm["converged"] else "still changing") in page
     else:
         assert "attenuated series" not in page
+
+
+def test_batched_layout_gives_networkx_spring_layout_positions():
+    """spring_positions_many runs networkx's Fruchterman-Reingold for many graphs at once;
+    the positions must be networkx's own (up to the rounding to a tenth of a unit)."""
+    import math
+
+    from kg.viz.layout import _sorted_simple, scale_for, spring_positions_many
+
+    graphs = [nx.gnp_random_graph(n, 0.2, seed=n) for n in (2, 3, 6, 13, 40, 120)]
+    graphs += [nx.star_graph(9), nx.empty_graph(4), nx.Graph(), nx.path_graph(1)]
+    for G, got in zip(graphs, spring_positions_many(graphs)):
+        H = _sorted_simple(G)
+        if len(H) < 2:
+            assert got == ({} if len(H) == 0 else {0: (0.0, 0.0)})
+            continue
+        ref = nx.spring_layout(H, k=1.6 / math.sqrt(len(H)), seed=7, iterations=100, weight=None,
+                               scale=scale_for(len(H)))
+        assert set(got) == set(H)
+        assert max(abs(got[n][i] - ref[n][i]) for n in H for i in (0, 1)) <= 0.051

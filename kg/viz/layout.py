@@ -13,7 +13,7 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
 
-__all__ = ["scale_for", "spring_positions", "spiral_positions", "plane_positions", "top_nodes", "SEED", "SCALE"]
+__all__ = ["scale_for", "spring_positions", "spring_positions_many", "spiral_positions", "plane_positions", "top_nodes", "SEED", "SCALE"]
 
 SEED = 7
 SCALE = 1000.0  # default half-width of a drawing, in vis-network's canvas units
@@ -72,26 +72,109 @@ def spring_positions(G: nx.Graph, seed: int = SEED, scale: float | None = None, 
     >>> spring_positions(nx.path_graph(["a", "b", "c"])) == spring_positions(nx.path_graph(["c", "b", "a"]))
     True
     """
-    if len(G) == 0:
-        return {}
-    H = _sorted_simple(G)
-    scale = scale_for(len(H)) if scale is None else scale
-    if len(H) == 1:
-        return {next(iter(H)): (0.0, 0.0)}
-    if len(H) > _CORE:
-        return _core_and_satellites(H, seed, scale, iterations)
+    return spring_positions_many([G], seed=seed, scale=scale, iterations=iterations)[0]
+
+
+def spring_positions_many(graphs: Iterable[nx.Graph], seed: int = SEED, scale: float | None = None,
+                          iterations: int = 100) -> list[dict]:
+    """:func:`spring_positions` of many graphs at once.
+
+    The Fruchterman-Reingold steps of networkx's ``spring_layout`` (same start, cooling,
+    forces and stopping rule, so the same positions) run for all the graphs together as
+    padded numpy arrays: a few hundred small neighbourhoods cost about as much as one
+    graph would, where one ``spring_layout`` call each took most of a second.
+    """
+    graphs = list(graphs)
+    out: list[dict] = [{} for _ in graphs]
+    small = []
+    for i, G in enumerate(graphs):
+        if len(G) == 0:
+            continue
+        H = _sorted_simple(G)
+        size = scale_for(len(H)) if scale is None else scale
+        if len(H) == 1:
+            out[i] = {next(iter(H)): (0.0, 0.0)}
+        elif len(H) > _CORE:
+            out[i] = _core_and_satellites(H, seed, size, iterations)
+        else:
+            small.append((i, H, size))
     # k a little above networkx's default 1/sqrt(n) spreads labelled nodes apart
-    pos = nx.spring_layout(H, k=1.6 / math.sqrt(len(H)), seed=seed, iterations=iterations, weight=None, scale=scale)
-    return {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+    for i, pos in _fr_batches([(H, 1.6 / math.sqrt(len(H)), size) for _, H, size in small], seed, iterations):
+        out[small[i][0]] = {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+    return out
+
+
+def _fr_batches(jobs, seed: int, iterations: int, budget: int = 1 << 21):
+    """(index, node → position array) for each (graph, k, scale) job, graphs of similar size
+    run together so that padding stays small and each batch under ``budget`` node pairs."""
+    order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][0]))
+    batch: list[int] = []
+    for j in order + [None]:
+        n = 0 if j is None else len(jobs[j][0])
+        if batch and (j is None or n > 2 * len(jobs[batch[0]][0]) or (len(batch) + 1) * n * n > budget):
+            yield from zip(batch, _fruchterman_reingold_batch([jobs[b] for b in batch], seed, iterations))
+            batch = []
+        if j is not None:
+            batch.append(j)
+
+
+def _fruchterman_reingold_batch(jobs, seed: int, iterations: int, threshold: float = 1e-4) -> list[dict]:
+    """networkx's ``_fruchterman_reingold`` (dense, no fixed nodes) followed by
+    ``rescale_layout``, for a batch of graphs padded to the largest."""
+    import numpy as np
+
+    B = len(jobs)
+    N = max(len(H) for H, _, _ in jobs)
+    A = np.zeros((B, N, N))
+    pos = np.zeros((B, N, 2))
+    real = np.zeros((B, N), dtype=bool)
+    k = np.empty(B)
+    sizes = np.empty(B)
+    for b, (H, kb, _) in enumerate(jobs):
+        n = len(H)
+        A[b, :n, :n] = nx.to_numpy_array(H, weight=None)
+        pos[b, :n] = np.random.RandomState(seed).rand(n, 2)
+        real[b, :n] = True
+        k[b] = kb
+        sizes[b] = n
+    pairs = real[:, :, None] & real[:, None, :]
+    span = np.where(real[..., None], pos, np.nan)
+    t = np.nanmax(np.nanmax(span, axis=1) - np.nanmin(span, axis=1), axis=1) * 0.1
+    dt = t / (iterations + 1)
+    running = np.ones(B, dtype=bool)
+    kk = (k * k)[:, None, None]
+    kb = k[:, None, None]
+    for _ in range(iterations):
+        delta = pos[:, :, None, :] - pos[:, None, :, :]
+        distance = np.sqrt(np.einsum("bijk,bijk->bij", delta, delta))
+        np.clip(distance, 0.01, None, out=distance)
+        force = np.where(pairs, kk / distance**2 - A * distance / kb, 0.0)
+        displacement = np.einsum("bijk,bij->bik", delta, force)
+        length = np.clip(np.sqrt(np.einsum("bik,bik->bi", displacement, displacement)), 0.01, None)
+        step = displacement * (t[:, None] / length)[..., None] * running[:, None, None]
+        pos += step
+        t -= dt
+        moved = np.sqrt(np.einsum("bik,bik->b", step, step)) / sizes
+        running &= ~(moved < threshold)
+        if not running.any():
+            break
+    out = []
+    for b, (H, _, scale) in enumerate(jobs):
+        p = pos[b, : len(H)].copy()
+        p -= p.mean(axis=0)
+        lim = np.abs(p).max()
+        if lim > 0:
+            p *= scale / lim
+        out.append(dict(zip(H, p)))
+    return out
 
 
 def _core_and_satellites(H: nx.Graph, seed: int, scale: float, iterations: int) -> dict:
     degree = dict(H.degree())
     order = sorted(H, key=lambda n: (-degree[n], str(n)))
-    core = H.subgraph(order[:_CORE])
+    core = _sorted_simple(H, order[:_CORE])
     pos = {n: (float(x), float(y)) for n, (x, y) in
-           nx.spring_layout(core, k=1.6 / math.sqrt(len(core)), seed=seed, iterations=iterations, weight=None,
-                            scale=scale).items()}
+           _fruchterman_reingold_batch([(core, 1.6 / math.sqrt(len(core)), scale)], seed, iterations)[0].items()}
     golden = math.pi * (3 - math.sqrt(5))
     step = scale / math.sqrt(len(H))
     loners = []
