@@ -56,7 +56,8 @@ def cmd_build(args) -> int:
     from .pipeline import build
 
     data = _data_dir(args)
-    result = build(data, args.out, validate=not args.no_shacl)
+    result = build(data, args.out, validate=not args.no_shacl, analysis=args.analyze, views=args.views,
+                   lang=args.lang)
     out = sys.stdout
     reports = ", ".join(r.id for r in result.kg.reports)
     print(f"Built {len(result.kg.reports)} report(s) from {data}: {reports}", file=out)
@@ -65,6 +66,13 @@ def cmd_build(args) -> int:
     print(f"Outputs in {result.out_dir}/:", file=out)
     for path in sorted(set(result.files.values())):
         print(f"    {path}", file=out)
+    if result.analysis_files:
+        print("Analysis:", file=out)
+        for path in result.analysis_files.values():
+            print(f"    {path}", file=out)
+    if result.view_files:
+        print(f"Views: {len(result.view_files)} page(s) in {args.views}/; open {result.view_files['index']} "
+              "in a browser (it needs no network)", file=out)
     print("Next:", file=out)
     print(f"    kg stats --data {data}            counts by class and relation", file=out)
     print(f"    kg export --format turtle          the graph on stdout (turtle, jsonld, nt, nq, trig)", file=out)
@@ -419,6 +427,10 @@ def build_parser() -> argparse.ArgumentParser:
     data_option(p)
     p.add_argument("--out", metavar="DIR", default="build", help="output folder (default: build)")
     p.add_argument("--no-shacl", action="store_true", help="skip the SHACL check")
+    p.add_argument("--analyze", action="store_true",
+                   help="also analyse the influence network into OUT/analysis (as kg analyze does)")
+    p.add_argument("--views", metavar="DIR", help="also write the HTML views into DIR (as kg viz does)")
+    p.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the analysis summary and views")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the data (models, references, SHACL) without writing")

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .api import KnowledgeGraph, Stats, load
@@ -122,14 +122,33 @@ class BuildResult:
     files: dict[str, Path]
     stats: Stats
     shacl_conforms: bool
+    #: the analysis result, when the build ran it (``analysis=True``)
+    analysis: dict | None = None
+    #: analysis files and view pages written, by name
+    analysis_files: dict[str, Path] = field(default_factory=dict)
+    view_files: dict[str, Path] = field(default_factory=dict)
 
 
-def build(data: str | Path | None = None, out: str | Path = "build", validate: bool = True) -> BuildResult:
-    """Load, validate (pydantic, then SHACL) and write every output format.
+def build(data: str | Path | None = None, out: str | Path = "build", validate: bool = True,
+          analysis: bool = False, views: str | Path | None = None, lang: str = "en") -> BuildResult:
+    """Load, validate (pydantic, then SHACL) and write every output format; optionally
+    analyse the graph and write the views too — the whole job in one process.
 
-    Nothing is written unless everything validates, and outputs replace the previous
-    ones only once all of them are complete, so a failing build leaves the last good
-    build in place.
+    Parameters
+    ----------
+    data : folder of reports (default: ``./data`` or the bundled dataset)
+    out : output folder of the graph files (``analysis/`` goes inside it)
+    validate : run SHACL (pydantic checks always run)
+    analysis : also run :func:`kg.analysis.report.analyze` and write ``OUT/analysis/``
+        (``analysis.json``, ``analysis.md``, ``analysis.trig``)
+    views : also write the HTML views into this folder (needs the analysis, which is then
+        run whether or not ``analysis`` is set)
+    lang : language of the analysis summary and of the views
+
+    SHACL runs in a forked child process while this one writes the formats, analyses and
+    lays out the views (two cores: about half the time). Nothing is written unless
+    everything validates, and outputs replace the previous ones only once all of them are
+    complete, so a failing build leaves the last good build in place.
 
     Examples
     --------
@@ -138,23 +157,59 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
     ['graph.jsonld', 'graph.nq']
     """
     g = load(data)
+    if views is not None:
+        from .viz.views import check_views_folder
+
+        check_views_folder(views)  # before any work: a wrong folder is a usage error
+    pending = None
+    if validate:
+        from .shacl import validate_in_background
+
+        pending = validate_in_background(g)
+    texts = serialize_many(g.graph, FORMATS)
+    result = pages = graph = None
+    if analysis or views is not None:
+        from .analysis.graphs import Memo
+        from .analysis.report import analyze
+
+        backend = Memo(g.backend())  # the analysis and the views share their queries
+        result = analyze(backend)
+        if analysis:
+            from .analysis.writeback import analysis_graph
+
+            graph = analysis_graph(result)
+        if views is not None:
+            from .viz.views import build_views
+
+            pages = build_views(backend, lang=lang, analysis=result)
     shacl = None
     if validate:
-        shacl = g.validate()
+        shacl = pending.result() if pending is not None else g.validate()
         if not shacl.conforms:
             raise ValidationFailed(shacl.violations, shacl.text)
     stats = g.stats()
-    files = write_outputs(g, Path(out), stats, shacl)
-    return BuildResult(g, Path(out), files, stats, shacl is None or shacl.conforms)
+    files = write_outputs(g, Path(out), stats, shacl, texts=texts)
+    built = BuildResult(g, Path(out), files, stats, shacl is None or shacl.conforms, analysis=result)
+    if analysis:
+        from .analysis.report import write_analysis
+
+        built.analysis_files = write_analysis(result, Path(out) / "analysis", lang, graph=graph)
+    if pages is not None:
+        from .viz.views import write_pages
+
+        built.view_files = write_pages(pages, views)
+    return built
 
 
-def write_outputs(g: KnowledgeGraph, out_dir: Path, stats: Stats, shacl=None) -> dict[str, Path]:
-    """Write all formats, the SHACL report and a manifest into ``out_dir`` atomically."""
+def write_outputs(g: KnowledgeGraph, out_dir: Path, stats: Stats, shacl=None,
+                  texts: dict[str, str] | None = None) -> dict[str, Path]:
+    """Write all formats (``texts``: already serialised, by format name), the SHACL report
+    and a manifest into ``out_dir`` atomically."""
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out_dir))
     try:
         written: dict[str, Path] = {}
-        texts = serialize_many(g.graph, FORMATS)
+        texts = texts or serialize_many(g.graph, FORMATS)
         for name, (_, filename, _) in FORMATS.items():
             (staging / filename).write_text(texts[name], encoding="utf-8")
             written[name] = out_dir / filename

@@ -12,7 +12,7 @@ from .errors import KgError
 from .resources import integrity_path, shapes_path
 from .schema import DATA_NS
 
-__all__ = ["ShaclReport", "validate_graph", "load_shapes"]
+__all__ = ["ShaclReport", "validate_graph", "validate_in_background", "load_shapes"]
 
 
 @dataclass
@@ -72,6 +72,73 @@ def validate_graph(data: Graph, where=None, strict: bool = False) -> ShaclReport
         line = _describe(results, result, where)
         (violations if severity == SH.Violation else warnings).append(line)
     return ShaclReport(bool(conforms), sorted(violations), sorted(warnings), text, results)
+
+
+class _Pending:
+    """A SHACL run going on in a forked child process (see :func:`validate_in_background`)."""
+
+    def __init__(self, process, conn):
+        self._process, self._conn = process, conn
+
+    def result(self) -> ShaclReport:
+        """Wait for the child and return its report (raises what the run raised, as KgError)."""
+        try:
+            kind, payload = self._conn.recv()
+        except EOFError:
+            kind, payload = "error", f"the SHACL check stopped (exit code {self._process.exitcode})"
+        finally:
+            self._process.join()
+            self._conn.close()
+        if kind == "error":
+            raise KgError(payload)
+        conforms, violations, warnings, text, report_ttl = payload
+        return ShaclReport(conforms, violations, warnings, text, Graph().parse(data=report_ttl, format="turtle"))
+
+
+class _Done:
+    def __init__(self, report: ShaclReport):
+        self._report = report
+
+    def result(self) -> ShaclReport:
+        return self._report
+
+
+def validate_in_background(kg_graph, strict: bool = False):
+    """Start ``kg_graph.validate(strict)`` in a forked child process, so that the caller can
+    go on with other work on the second core; ``.result()`` waits for the report.
+
+    Where a fork is not available or not safe (no ``os.fork``; other threads running, as in
+    a notebook), the check runs at once in this process instead and ``.result()`` returns it.
+    """
+    import multiprocessing
+    import os
+    import threading
+
+    if not hasattr(os, "fork") or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return _Done(kg_graph.validate(strict=True) if strict else kg_graph.validate())
+    kg_graph.graph  # noqa: B018  (build the dataset before the fork: both sides use it)
+    import pyshacl  # noqa: F401  (imported and parsed once here, not again in the child)
+
+    load_shapes(strict)
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_validate_child, args=(kg_graph, strict, send), daemon=True)
+    process.start()
+    send.close()
+    return _Pending(process, receive)
+
+
+def _validate_child(kg_graph, strict: bool, conn) -> None:
+    try:
+        report = kg_graph.validate(strict=True) if strict else kg_graph.validate()
+        ttl = report.graph.serialize(format="turtle") if report.graph is not None else ""
+        conn.send(("ok", (report.conforms, report.violations, report.warnings, report.text, ttl)))
+    except KgError as exc:
+        conn.send(("error", str(exc)))
+    except BaseException as exc:  # noqa: BLE001  (reported to the parent, which raises it)
+        conn.send(("error", f"the SHACL check failed: {type(exc).__name__}: {exc}"))
+    finally:
+        conn.close()
 
 
 def _describe(results: Graph, result, where) -> str:

@@ -280,25 +280,36 @@ def declared_prefixes(text: str) -> set[str]:
     return {m.group(1) for m in re.finditer(r"(?im)^\s*PREFIX\s+([\w-]*)\s*:", text)}
 
 
-def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> tuple[str, int]:
+def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = "query",
+            check: bool = True) -> tuple[str, int]:
     """The query text to run: known prefixes declared, parameters bound by a VALUES block.
 
     Returns the text and the number of lines added before the user's first line (to map
     parser positions back). Raises :class:`QueryError` for a syntax error, with the line
-    and column in the user's text and the offending token.
+    and column in the user's text and the offending token — unless ``check`` is false,
+    for a caller whose engine parses the text anyway and comes back here on a syntax error
+    (rdflib's parser, which finds the position, takes longer than most queries on Oxigraph).
     """
     missing = [p for p in PREFIXES if p not in declared_prefixes(text)]
     head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
     full = head + text
     offset = len(missing)
-    check_syntax(full, offset, source)
+    _check_prefixes(full, offset, source)
+    if check:
+        check_syntax(full, offset, source)
     if bindings:
         at = _outer_group_start(full)
         if at is None:
             raise QueryError("cannot bind parameters: the query has no WHERE group", source=source)
         inserts = [(at, list(bindings))]
-        for start, end in _subselect_groups(full):
-            used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_AND_COMMENTS.sub(" ", full[start:end])))
+        groups = _subselect_groups(full)
+        for start, end in groups:
+            # the variables of this inner query's own patterns, not of those nested in it (a
+            # VALUES that joins with a whole inner query makes rdflib lose that query's order)
+            own = full[start:end]
+            for a, b in sorted((g for g in groups if start < g[0] and g[1] <= end), reverse=True):
+                own = own[: a - start] + " " * (b - a) + own[b - start:]
+            used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_AND_COMMENTS.sub(" ", own)))
             names = [k for k in bindings if k in used]
             if names:
                 inserts.append((start, names))
@@ -307,6 +318,24 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
             values = " ".join(bindings[k].n3() for k in names)
             full = f"{full[:at]} VALUES ({block}) {{ ({values}) }} {full[at:]}"
     return full, offset
+
+
+_PNAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*)?:(?!/)")
+
+
+def _check_prefixes(text: str, offset: int, source: str) -> None:
+    """A prefixed name whose prefix no PREFIX declares is a QueryError with its position
+    (rdflib's parser lets it through and fails later without one)."""
+    declared = declared_prefixes(text)
+    blank = _STRINGS_AND_COMMENTS.sub(lambda m: re.sub(r"[^\n]", " ", m.group(0)), text)
+    for m in _PNAME.finditer(blank):
+        prefix = m.group(1) or ""
+        if prefix not in declared:
+            line = blank.count("\n", 0, m.start()) + 1
+            col = m.start() - (blank.rfind("\n", 0, m.start()) + 1) + 1
+            known = ", ".join(sorted(PREFIXES))
+            raise QueryError(f"undeclared prefix '{prefix}:'; declare it (PREFIX {prefix}: <…>) or use one kg "
+                             f"declares for you: {known}", line - offset, col, source)
 
 
 def _subselect_groups(text: str) -> list[tuple[int, int]]:

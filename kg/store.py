@@ -71,12 +71,22 @@ class GraphBackend:
         self.name = name
 
     def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
-        prepared, _ = prepare(text, bindings, source)
         if type(self.graph.store).__name__ == "OxigraphStore":
             # straight to Oxigraph's engine over the union of the graphs (what oxrdflib would
             # do), with kg's own term conversion: one rdflib term per distinct Oxigraph term
-            return _from_oxigraph(self.graph.store._inner.query(prepared, use_default_graph_as_union=True))
-        return _from_rdflib(self.graph.query(_algebra(prepared)))  # rdflib: parse and translate once per text
+            prepared, _ = prepare(text, bindings, source, check=False)
+            try:
+                result = self.graph.store._inner.query(prepared, use_default_graph_as_union=True)
+            except SyntaxError as exc:
+                prepare(text, bindings, source)  # rdflib's parser: the line, column and token
+                raise QueryError(f"invalid query: {str(exc).splitlines()[0][:300]}", source=source) from None
+            return _from_oxigraph(result)
+        prepared, _ = prepare(text, bindings, source)
+        try:
+            algebra = _algebra(prepared)  # rdflib: parse and translate once per text
+        except Exception as exc:  # noqa: BLE001  (rdflib raises bare Exceptions while translating)
+            raise QueryError(f"invalid query: {exc}", source=source) from None
+        return _from_rdflib(self.graph.query(algebra))
 
     def report_graphs(self) -> list[str]:
         return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))

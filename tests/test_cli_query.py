@@ -102,6 +102,18 @@ def test_syntax_error_gives_line_column_and_token():
     assert "stdin:3:3: syntax error at 'FILTR(?x)'" in r.stderr
 
 
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_syntax_errors_on_every_store(store):
+    """Oxigraph parses the query itself; rdflib's parser is only asked on an error, for the
+    position: the message is the same on both stores."""
+    r = run_kg("query", "-", "--store", store, *D, input_text="SELECT ?x WHERE {\n  ?x a kgo:Driver .\n  FILTR(?x) }")
+    assert r.returncode == 1 and "stdin:3:3: syntax error at 'FILTR(?x)'" in r.stderr
+    r = run_kg("query", "-", "--store", store, *D,
+               input_text='SELECT ?x WHERE {\n  ?x rdfs:label "a:b" ; a foo:Driver }  # c:d')
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "stdin:2:27: undeclared prefix 'foo:'" in r.stderr
+
+
 def test_syntax_error_in_a_file_names_the_file(tmp_path):
     path = tmp_path / "bad.rq"
     path.write_text("SELECT * WHERE { ?s ?p }\n", encoding="utf-8")

@@ -204,10 +204,14 @@ class ViewContext:
         Which entities get a view in the explorer: all, none, or those ids (or labels).
     max_entities : int or None
         The most entity views; beyond it the most connected entities are kept, with a note.
+    analysis : dict, optional
+        A result of :func:`kg.analysis.report.analyze` with its default options for the same
+        graph (made here when not given).
     """
 
     def __init__(self, source, lang: str = "en", hops: int = 1, max_nodes: int | None = DEFAULT_MAX_NODES,
-                 entities: bool | Iterable[str] = True, max_entities: int | None = DEFAULT_MAX_ENTITIES):
+                 entities: bool | Iterable[str] = True, max_entities: int | None = DEFAULT_MAX_ENTITIES,
+                 analysis: dict | None = None):
         from ..analysis.graphs import Memo, as_backend, coverage_graph, entity_graph, influence_graph
         from ..analysis.report import analyze
 
@@ -225,7 +229,7 @@ class ViewContext:
         self.E = entity_graph(backend)
         self.C = coverage_graph(backend)
         self.facts: GraphFacts = read_facts(backend)
-        self.analysis = analyze(backend)
+        self.analysis = analysis if analysis is not None else analyze(backend)
         self.micmac = {row["node"]: row for row in self.analysis["micmac"]["table"]}
         self.centrality = self.analysis["centrality"]
         self.degree = dict(self.E.degree())
@@ -798,7 +802,7 @@ def _entity_link(ctx: ViewContext, n) -> str:
 def build_views(source, lang: str = "en", hops: int = 1, scenario: Mapping[str, float] | None = None,
                 max_nodes: int | None = DEFAULT_MAX_NODES, entities: bool | Iterable[str] = True,
                 scenario_options: Mapping | None = None,
-                max_entities: int | None = DEFAULT_MAX_ENTITIES) -> dict[str, str]:
+                max_entities: int | None = DEFAULT_MAX_ENTITIES, analysis: dict | None = None) -> dict[str, str]:
     """Every view as HTML text, keyed by its path in the views folder.
 
     Parameters
@@ -821,6 +825,9 @@ def build_views(source, lang: str = "en", hops: int = 1, scenario: Mapping[str, 
     max_entities : int or None
         The most entity views in the explorer; beyond it the most connected entities are
         kept, and the explorer and the index say so.
+    analysis : dict, optional
+        The graph's :func:`kg.analysis.report.analyze` result (default options), when the
+        caller has it already.
 
     Returns
     -------
@@ -835,7 +842,7 @@ def build_views(source, lang: str = "en", hops: int = 1, scenario: Mapping[str, 
     from .explorer import explorer_page
 
     ctx = ViewContext(source, lang=lang, hops=hops, max_nodes=max_nodes, entities=entities,
-                      max_entities=max_entities)
+                      max_entities=max_entities, analysis=analysis)
     if scenario:
         ctx.run_scenario(scenario, **(scenario_options or {}))
     pages = {name: _BUILDERS[name](ctx) for name in ctx.views()}
@@ -950,7 +957,7 @@ def _is_views_folder(path: Path) -> bool:
 def write_views(source, out_dir: str | Path = "viz/out", lang: str = "en", hops: int = 1,
                 scenario: Mapping[str, float] | None = None, max_nodes: int | None = DEFAULT_MAX_NODES,
                 entities: bool | Iterable[str] = True, scenario_options: Mapping | None = None,
-                max_entities: int | None = DEFAULT_MAX_ENTITIES) -> dict[str, Path]:
+                max_entities: int | None = DEFAULT_MAX_ENTITIES, analysis: dict | None = None) -> dict[str, Path]:
     """Write the views folder: ``index.html``, every view and the entity explorer, as UTF-8.
 
     The pages are written to a temporary folder next to ``out_dir`` and moved into place
@@ -960,7 +967,7 @@ def write_views(source, out_dir: str | Path = "viz/out", lang: str = "en", hops:
 
     Parameters
     ----------
-    source, lang, hops, scenario, max_nodes, entities, scenario_options, max_entities
+    source, lang, hops, scenario, max_nodes, entities, scenario_options, max_entities, analysis
         As for :func:`build_views`.
     out_dir : str or Path
         The folder to write (default ``viz/out``).
@@ -982,11 +989,23 @@ def write_views(source, out_dir: str | Path = "viz/out", lang: str = "en", hops:
     >>> files["index"]                                           # doctest: +SKIP
     PosixPath('viz/out/index.html')
     """
+    check_views_folder(out_dir)
+    pages = build_views(source, lang=lang, hops=hops, scenario=scenario, max_nodes=max_nodes, entities=entities,
+                        scenario_options=scenario_options, max_entities=max_entities, analysis=analysis)
+    return write_pages(pages, out_dir)
+
+
+def check_views_folder(out_dir: str | Path) -> None:
+    """Raise UsageError unless ``out_dir`` is absent, empty, or a folder of kg views."""
     out = Path(out_dir)
     if not _is_views_folder(out):
         raise UsageError(f"{out} exists and is not a folder of kg views; choose another --out or remove it")
-    pages = build_views(source, lang=lang, hops=hops, scenario=scenario, max_nodes=max_nodes, entities=entities,
-                        scenario_options=scenario_options, max_entities=max_entities)
+
+
+def write_pages(pages: Mapping[str, str], out_dir: str | Path) -> dict[str, Path]:
+    """Write :func:`build_views` pages as the folder ``out_dir``, replacing it all at once."""
+    out = Path(out_dir)
+    check_views_folder(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
