@@ -28,10 +28,9 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# one process: build + SHACL (in a forked child) + analysis + every view
 demo: $(VENV)/.installed
-	$(BIN)/kg build --data data --out $(OUT)
-	$(BIN)/kg analyze --data data --out $(OUT)/analysis
-	$(BIN)/kg viz --data data --out viz/out
+	$(BIN)/kg build --data data --out $(OUT) --analyze --views viz/out
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest

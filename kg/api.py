@@ -136,7 +136,8 @@ class KnowledgeGraph:
         """Run a named query or SPARQL text on this graph; parameters are bound as RDF terms.
 
         Returns a :class:`kg.store.QueryResult`: ``.dicts()`` gives rows as dicts of plain
-        values, ``.rows`` as rdflib terms, ``.raw`` the rdflib result.
+        values, ``.rows`` as rdflib terms, ``.raw`` the engine's own result. Queries run on
+        :meth:`backend` (Oxigraph by default).
 
         >>> g = kg.load()                                                    # doctest: +SKIP
         >>> g.query("entity-facts", entity="alipay", lang="zh").dicts()[:1]  # doctest: +SKIP

@@ -75,3 +75,63 @@ def test_shacl_violation_fails_build_and_writes_nothing(monkeypatch, tmp_path):
 
 def test_no_staging_left_behind(built):
     assert not [p for p in built.out_dir.iterdir() if p.name.startswith(".kg-build-")]
+
+
+# --------------------------------------------------------------------------- the whole job in one process
+
+
+def test_one_process_job_matches_the_separate_steps(tmp_path):
+    """kg build --analyze --views writes what kg build, kg analyze and kg viz write."""
+    from kg.analysis.report import analyze, write_analysis
+    from kg.analysis.writeback import analysis_graph
+    from kg.viz import write_views
+
+    result = build(FIXTURE_DATA, tmp_path / "one", analysis=True, views=tmp_path / "views-one")
+    assert result.shacl_conforms and result.analysis is not None
+    assert sorted(result.analysis_files) == ["json", "markdown", "rdf"] and "index" in result.view_files
+    g = kg.load(FIXTURE_DATA)
+    separate = analyze(g)
+    write_analysis(separate, tmp_path / "analysis", graph=analysis_graph(separate))
+    write_views(kg.load(FIXTURE_DATA), tmp_path / "views")
+    for name in ("analysis.json", "analysis.md", "analysis.trig"):
+        assert (tmp_path / "one" / "analysis" / name).read_bytes() == (tmp_path / "analysis" / name).read_bytes()
+    pages = sorted(p.name for p in (tmp_path / "views").iterdir())
+    assert pages == sorted(p.name for p in (tmp_path / "views-one").iterdir())
+    for name in pages:
+        assert (tmp_path / "views-one" / name).read_bytes() == (tmp_path / "views" / name).read_bytes(), name
+    plain = build(FIXTURE_DATA, tmp_path / "plain")
+    for name in ("graph.ttl", "graph.nq", "graph.jsonld", "manifest.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes()
+
+
+def test_a_failing_check_writes_no_analysis_and_no_views(monkeypatch, tmp_path):
+    from kg.shacl import ShaclReport
+
+    monkeypatch.setattr(kg.KnowledgeGraph, "validate",
+                        lambda self: ShaclReport(False, ["tiny/entity/x: skos:prefLabel: needs @zh"], [], "text"))
+    with pytest.raises(ValidationFailed, match="needs @zh"):
+        build(FIXTURE_DATA, tmp_path / "out", analysis=True, views=tmp_path / "views")
+    assert not (tmp_path / "out").exists() and not (tmp_path / "views").exists()
+
+
+def test_an_error_in_the_shacl_process_reaches_the_caller(monkeypatch, tmp_path):
+    from kg.errors import KgError
+
+    def broken(self):
+        raise KgError("the shapes are broken")
+
+    monkeypatch.setattr(kg.KnowledgeGraph, "validate", broken)
+    with pytest.raises(KgError, match="the shapes are broken"):
+        build(FIXTURE_DATA, tmp_path / "out", analysis=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_views_folder_that_is_not_kgs_is_refused_before_any_work(tmp_path):
+    from kg.errors import UsageError
+
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(UsageError, match="not a folder of kg views"):
+        build(FIXTURE_DATA, tmp_path / "out", views=tmp_path / "mine")
+    assert not (tmp_path / "out").exists()
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"

@@ -86,6 +86,16 @@ def test_build_writes_and_reports(tmp_path):
     assert "Challenge" in r.stdout and "Next:" in r.stdout and str(out) in r.stdout
 
 
+def test_build_with_analysis_and_views(tmp_path):
+    out, views = tmp_path / "out", tmp_path / "views"
+    r = run_kg("build", "--data", str(FIXTURE_DATA), "--out", str(out), "--analyze", "--views", str(views),
+               "--lang", "zh")
+    assert r.returncode == 0, r.stderr
+    assert (out / "analysis" / "analysis.md").is_file() and (views / "index.html").is_file()
+    assert "Analysis:" in r.stdout and f"Views: 6 page(s) in {views}/" in r.stdout
+    assert 'lang="zh"' in (views / "index.html").read_text(encoding="utf-8")
+
+
 def test_stats_text_and_json():
     r = run_kg("stats", "--data", str(FIXTURE_DATA))
     assert r.returncode == 0 and "Challenge" in r.stdout
