@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import yaml
 from pydantic import ValidationError
@@ -337,6 +337,18 @@ def load_data(data_dir: Path | str, source_map: SourceMap | None = None) -> list
     >>> [r.id for r in load_data(bundled_data_dir())]  # doctest: +SKIP
     ['micropayments']
     """
+    return sorted(iter_reports(data_dir, source_map), key=lambda r: r.id)
+
+
+def iter_reports(data_dir: Path | str, source_map: SourceMap | None = None) -> Iterator[Report]:
+    """The reports under ``data_dir`` one at a time (folder order), for callers that handle
+    each and let it go (a large corpus need not be held in memory as models).
+
+    Every report is checked; one that fails is not yielded, the next ones are still checked
+    but not yielded either, and at the end a DataError lists every problem found — so a
+    caller that builds something from the reports must treat it as unfinished until the
+    iteration ends without error.
+    """
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise DataError([Problem(display_path(data_dir), None, None, "", "no such folder")])
@@ -346,15 +358,17 @@ def load_data(data_dir: Path | str, source_map: SourceMap | None = None) -> list
             [Problem(display_path(data_dir), None, None, "", f"no report found: expected a folder holding {REPORT_FILE}")]
         )
     # a report's id is its folder name, so ids within one data folder cannot clash
-    reports, problems = [], []
+    problems = []
     for d in dirs:
         try:
-            reports.append(load_report(d, source_map))
+            report = load_report(d, source_map)
         except DataError as exc:
             problems.extend(exc.problems)
+            continue
+        if not problems:
+            yield report
     if problems:
         raise DataError(problems)
-    return sorted(reports, key=lambda r: r.id)
 
 
 def load_report(report_dir: Path | str, source_map: SourceMap | None = None) -> Report:

@@ -27,7 +27,7 @@ from .model import (
 )
 from .schema import DATA_NS, ONTOLOGY_NS, RELATIONS
 
-__all__ = ["KGO", "ReportIRIs", "bind_prefixes", "build_dataset", "add_report", "report_from_graph", "reports_from_dataset"]
+__all__ = ["KGO", "ReportIRIs", "TripleList", "bind_prefixes", "build_dataset", "add_report", "report_from_graph", "reports_from_dataset"]
 
 KGO = Namespace(ONTOLOGY_NS)
 _PROP_TO_RELATION = {KGO[r.prop]: name for name, r in RELATIONS.items()}
@@ -68,6 +68,14 @@ def bind_prefixes(graph: Graph, report_ids: Iterable[str] = ()) -> None:
             iris = ReportIRIs(rid)
             graph.bind(rid, iris.entity_ns)
             graph.bind(f"{rid}-sec", iris.section_ns)
+
+
+class TripleList(list):
+    """Somewhere :func:`add_report` can write a report's triples without an rdflib store
+    (indexing every triple costs more than making it): a plain list with ``add``."""
+
+    def add(self, triple) -> None:
+        self.append(triple)
 
 
 def build_dataset(reports: Iterable[Report]) -> Dataset:

@@ -133,9 +133,10 @@ def _from_rdflib(result) -> QueryResult:
     return QueryResult("SELECT", vars=names, rows=rows, raw=result)
 
 
-def ox_quads(source) -> list:
-    """The quads of an rdflib Dataset (its named graphs) or Graph (named by its identifier)
-    as pyoxigraph quads, one Oxigraph term per distinct rdflib term."""
+def ox_quads(source, name=None) -> list:
+    """The quads of an rdflib Dataset (its named graphs) or Graph (named by its identifier),
+    or of a list of triples in the graph ``name``, as pyoxigraph quads, one Oxigraph term per
+    distinct rdflib term."""
     import pyoxigraph as ox
     from rdflib import BNode, Literal, URIRef
 
@@ -159,7 +160,7 @@ def ox_quads(source) -> list:
     if getattr(source, "context_aware", False):
         rows = ((s, p, o, getattr(c, "identifier", c)) for s, p, o, c in source.quads((None, None, None, None)))
     else:
-        name = source.identifier
+        name = source.identifier if name is None else name
         rows = ((s, p, o, name) for s, p, o in source)
     default = ox.DefaultGraph()
     return [ox.Quad(term(s), term(p), term(o), default if g is None or str(g) == "urn:x-rdflib:default" else term(g))
@@ -365,10 +366,100 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     kind, directory = parse_store(store or default_store())
     if kind == "memory":
         return GraphBackend(load(data).graph, "memory")
-    ds = _oxigraph_dataset(directory)
-    if directory is None or not len(ds):
-        load_into(ds, load(data))
-    return GraphBackend(ds, f"oxigraph:{directory}" if directory else "oxigraph")
+    if directory is None:
+        ds = _oxigraph_dataset(None)
+        fill_from_data(ds, data)
+        return GraphBackend(ds, "oxigraph")
+    path = Path(directory)
+    if path.is_dir() and any(path.iterdir()):
+        ds = _oxigraph_dataset(directory)
+        if len(ds):
+            return GraphBackend(ds, f"oxigraph:{directory}")
+        ds.close()
+    # build into a fresh folder beside it and move that into place once complete: a failed
+    # build leaves no half-filled store behind for the next command to trust
+    import os
+    import shutil
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.building-", dir=path.parent))
+    staging.rmdir()  # Oxigraph creates it
+    try:
+        ds = _oxigraph_dataset(str(staging))
+        fill_from_data(ds, data)
+        ds.store._inner.flush()
+        ds.close()
+        del ds
+        if path.exists():
+            shutil.rmtree(path)
+        os.replace(staging, path)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return GraphBackend(_oxigraph_dataset(directory), f"oxigraph:{directory}")
+
+
+def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None) -> list[str]:
+    """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph dataset.
+
+    One report at a time: each report's models and triples are let go once its quads are in,
+    so memory holds the store and a report or two, not the whole corpus three times over.
+    With several reports and cores, worker processes read and build reports side by side
+    and hand N-Quads to this one (``workers``: how many; default one per core, 1 = none).
+    Returns the report ids. A data error is raised after every report has been checked; the
+    store then holds only part of the data and must be thrown away.
+    """
+    import os
+    import threading
+
+    from .loader import DataError, find_report_dirs, iter_reports
+    from .resources import bundled_data_dir
+
+    data_dir = Path(data) if data is not None else bundled_data_dir()
+    dirs = find_report_dirs(data_dir) if data_dir.is_dir() else []
+    workers = workers or os.cpu_count() or 1
+    if workers < 2 or len(dirs) < 4 or not hasattr(os, "fork") or threading.active_count() > 1:
+        ids = []
+        for report in iter_reports(data_dir):
+            ds.store._inner.bulk_extend(_report_quads(report))
+            ids.append(report.id)
+        return ids
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    import pyoxigraph as ox
+
+    ids, problems = [], []
+    with ProcessPoolExecutor(min(workers, len(dirs)), mp_context=multiprocessing.get_context("fork")) as pool:
+        for report_id, nquads, errors in pool.map(_report_nquads, dirs, chunksize=1):
+            problems.extend(errors)
+            if nquads and not problems:
+                ds.store._inner.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                ids.append(report_id)
+    if problems:
+        raise DataError(problems)
+    return ids
+
+
+def _report_quads(report) -> list:
+    from .rdf import ReportIRIs, TripleList, add_report
+
+    triples = TripleList()
+    add_report(triples, report)
+    return ox_quads(set(triples), ReportIRIs(report.id).graph)
+
+
+def _report_nquads(report_dir: Path):
+    """In a worker: (report id, its quads as N-Quads bytes, problems found)."""
+    import pyoxigraph as ox
+
+    from .loader import DataError, load_report
+
+    try:
+        report = load_report(report_dir)
+    except DataError as exc:
+        return None, b"", exc.problems
+    return report.id, ox.serialize(_report_quads(report), format=ox.RdfFormat.N_QUADS), []
 
 
 def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang: str | None = None,

@@ -239,3 +239,65 @@ def test_inner_queries_of_per_item_queries_name_the_item(name):
     for start, end in _subselect_groups(text):
         inner = text[start:end]
         assert any(f"?{p}" in inner for p in required), f"{name}: an inner query does not name {required}: {inner[:120]}"
+
+
+# --------------------------------------------------------------------------- building into Oxigraph
+
+
+@pytest.fixture(scope="module")
+def four_reports(tmp_path_factory):
+    from bench.synth import generate_corpus
+
+    out = tmp_path_factory.mktemp("corpus")
+    generate_corpus(out, 4, seed=3)
+    return out
+
+
+def _quads(store) -> set:
+    return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, workers):
+    """Report by report (and in worker processes) gives the very quads of the rdflib dataset."""
+    from kg.store import _oxigraph_dataset, fill_from_data, load_into
+
+    streamed = _oxigraph_dataset(None)
+    ids = fill_from_data(streamed, four_reports, workers=workers)
+    whole = _oxigraph_dataset(None)
+    load_into(whole, kg.load(four_reports))
+    assert ids == sorted(ids) and len(ids) == 4
+    assert _quads(streamed.store._inner) == _quads(whole.store._inner)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path, workers):
+    import shutil
+
+    from kg.errors import DataError
+    from kg.store import _oxigraph_dataset, fill_from_data
+
+    data = tmp_path / "data"
+    shutil.copytree(four_reports, data)
+    for name in sorted(p.name for p in data.iterdir())[1:3]:  # two of the four reports
+        (data / name / "report.yaml").write_text("id: [\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        fill_from_data(_oxigraph_dataset(None), data, workers=workers)
+    assert len({p.file for p in info.value.problems}) == 2
+
+
+def test_a_persistent_store_is_built_whole_or_not_at_all(four_reports, tmp_path):
+    import shutil
+
+    data = tmp_path / "data"
+    shutil.copytree(four_reports, data)
+    last = sorted(p.name for p in data.iterdir())[-1]
+    (data / last / "report.yaml").write_text("id: [\n", encoding="utf-8")
+    store = tmp_path / "stores" / "kg-db"
+    r = run_kg("query", "class-counts", "--data", str(data), "--store", f"oxigraph:{store}")
+    assert r.returncode == 1 and "report.yaml" in r.stderr and "Traceback" not in r.stderr
+    assert not store.exists() and list((tmp_path / "stores").iterdir()) == []  # nothing half-built
+    shutil.rmtree(data / last)
+    r = run_kg("query", "class-counts", "--data", str(data), "--store", f"oxigraph:{store}", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    assert len({line.split(",")[0] for line in r.stdout.splitlines()[1:]}) == 3  # three reports
