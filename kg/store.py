@@ -311,6 +311,9 @@ def _oxigraph_dataset(directory: str | None):
         path = Path(directory)
         if path.exists() and not path.is_dir():
             raise UsageError(f"--store oxigraph:{directory}: not a folder")
+        if path.is_dir() and any(path.iterdir()) and not (path / "CURRENT").is_file():
+            raise UsageError(f"--store oxigraph:{directory}: the folder holds other files, not an Oxigraph store; "
+                             "give a new or empty folder")
         Path(directory).parent.mkdir(parents=True, exist_ok=True)
         try:
             ds.open(str(directory), create=not path.exists())

@@ -301,3 +301,10 @@ def test_a_persistent_store_is_built_whole_or_not_at_all(four_reports, tmp_path)
     r = run_kg("query", "class-counts", "--data", str(data), "--store", f"oxigraph:{store}", "--format", "csv")
     assert r.returncode == 0, r.stderr
     assert len({line.split(",")[0] for line in r.stdout.splitlines()[1:]}) == 3  # three reports
+
+
+def test_a_folder_that_is_not_an_oxigraph_store_is_left_alone(tmp_path):
+    (tmp_path / "notes.txt").write_text("keep me", encoding="utf-8")
+    r = run_kg("query", "class-counts", "--data", str(FIXTURE_DATA), "--store", f"oxigraph:{tmp_path}")
+    assert r.returncode == 2 and "not an Oxigraph store" in r.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
