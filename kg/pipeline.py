@@ -14,13 +14,13 @@ from .errors import UsageError, ValidationFailed
 
 __all__ = ["FORMATS", "BuildResult", "serialize", "serialize_many", "build", "write_outputs"]
 
-#: Output formats: name → (rdflib format, file name, carries named graphs)
+#: Output formats: name → (pyoxigraph ``RdfFormat`` member, file name, carries named graphs)
 FORMATS: dict[str, tuple[str, str, bool]] = {
-    "turtle": ("turtle", "graph.ttl", False),
-    "jsonld": ("json-ld", "graph.jsonld", False),
-    "ntriples": ("nt", "graph.nt", False),
-    "nquads": ("nquads", "graph.nq", True),
-    "trig": ("trig", "graph.trig", True),
+    "turtle": ("TURTLE", "graph.ttl", False),
+    "jsonld": ("JSON_LD", "graph.jsonld", False),
+    "ntriples": ("N_TRIPLES", "graph.nt", False),
+    "nquads": ("N_QUADS", "graph.nq", True),
+    "trig": ("TRIG", "graph.trig", True),
 }
 ALIASES = {"ttl": "turtle", "json-ld": "jsonld", "nt": "ntriples", "nq": "nquads"}
 
@@ -68,28 +68,12 @@ def serialize_many(dataset, formats) -> dict[str, str]:
         if name in ("turtle", "trig"):
             prefixes = _used_prefixes(dataset, quads) if prefixes is None else prefixes
             options["prefixes"] = prefixes
-        text = ox.serialize(items, format=_OX_FORMATS[name], **options).decode("utf-8")
+        text = ox.serialize(items, format=getattr(ox.RdfFormat, FORMATS[name][0]), **options).decode("utf-8")
         if name in ("ntriples", "nquads"):
             lines = sorted(line for line in text.splitlines() if line.strip())
             text = "\n".join(lines) + "\n"
         out[name] = text
     return out
-
-
-def _ox_format(name: str):
-    import pyoxigraph as ox
-
-    return getattr(ox.RdfFormat, name)
-
-
-class _Formats(dict):
-    def __missing__(self, key):
-        value = self[key] = _ox_format({"turtle": "TURTLE", "jsonld": "JSON_LD", "ntriples": "N_TRIPLES",
-                                        "nquads": "N_QUADS", "trig": "TRIG"}[key])
-        return value
-
-
-_OX_FORMATS = _Formats()
 
 
 def _order(item) -> tuple:
@@ -184,7 +168,7 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
             pages = build_views(backend, lang=lang, analysis=result)
     shacl = None
     if validate:
-        shacl = pending.result() if pending is not None else g.validate()
+        shacl = pending.result()
         if not shacl.conforms:
             raise ValidationFailed(shacl.violations, shacl.text)
     stats = g.stats()

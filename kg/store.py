@@ -390,10 +390,11 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     staging.rmdir()  # Oxigraph creates it
     try:
         ds = _oxigraph_dataset(str(staging))
-        fill_from_data(ds, data)
-        ds.store._inner.flush()
-        ds.close()
-        del ds
+        try:
+            fill_from_data(ds, data)
+            ds.store._inner.flush()
+        finally:
+            ds.close()  # also on a data error: RocksDB must be shut before its folder is removed
         if path.exists():
             shutil.rmtree(path)
         os.replace(staging, path)
@@ -415,7 +416,8 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     import os
     import threading
 
-    from .loader import DataError, find_report_dirs, iter_reports
+    from .errors import DataError
+    from .loader import find_report_dirs, iter_reports
     from .resources import bundled_data_dir
 
     data_dir = Path(data) if data is not None else bundled_data_dir()
@@ -456,7 +458,8 @@ def _report_nquads(report_dir: Path):
     """In a worker: (report id, its quads as N-Quads bytes, problems found)."""
     import pyoxigraph as ox
 
-    from .loader import DataError, load_report
+    from .errors import DataError
+    from .loader import load_report
 
     try:
         report = load_report(report_dir)
@@ -592,9 +595,7 @@ def store_graph(backend, graph) -> None:
     ds = backend.graph
     ds.remove_graph(ds.graph(graph.identifier))
     if type(ds.store).__name__ == "OxigraphStore":  # one bulk load rather than a call per triple
-        name = graph.identifier.n3()
-        nquads = "".join(f"{line[:-1].rstrip()} {name} .\n" for line in serialize_graph(graph).splitlines() if line)
-        ds.parse(data=nquads, format="ox-nquads")
+        ds.store._inner.bulk_extend(ox_quads(graph))
     else:
         target = ds.graph(graph.identifier)
         for triple in graph:
@@ -602,12 +603,10 @@ def store_graph(backend, graph) -> None:
 
 
 def serialize_graph(g) -> str:
-    from rdflib import Graph
+    """One graph's triples as N-Triples (for a Graph Store PUT or an INSERT DATA)."""
+    from .pipeline import serialize
 
-    plain = Graph()
-    for t in g:
-        plain.add(t)
-    return plain.serialize(format="nt")
+    return serialize(g, "ntriples")
 
 
 def _guess_gsp(endpoint: str | None) -> str:
