@@ -281,7 +281,7 @@ def declared_prefixes(text: str) -> set[str]:
 
 
 def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = "query",
-            check: bool = True) -> tuple[str, int]:
+            check: bool = True, inline: bool = False) -> tuple[str, int]:
     """The query text to run: known prefixes declared, parameters bound by a VALUES block.
 
     Returns the text and the number of lines added before the user's first line (to map
@@ -289,6 +289,11 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
     and column in the user's text and the offending token — unless ``check`` is false,
     for a caller whose engine parses the text anyway and comes back here on a syntax error
     (rdflib's parser, which finds the position, takes longer than most queries on Oxigraph).
+
+    ``inline``: also write each parameter as a constant into the patterns and filters that
+    use it (the VALUES blocks stay, for the projection). Same answers; Oxigraph's planner
+    orders its joins by the constants it sees, and a value bound by VALUES is not one, so
+    without this it can walk the whole store for a one-entity query (see :func:`inline_params`).
     """
     missing = [p for p in PREFIXES if p not in declared_prefixes(text)]
     head = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in missing)
@@ -298,11 +303,19 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
     if check:
         check_syntax(full, offset, source)
     if bindings:
+        assigned = _assigned_variables(full) if inline else set()
         at = _outer_group_start(full)
         if at is None:
             raise QueryError("cannot bind parameters: the query has no WHERE group", source=source)
-        inserts = [(at, list(bindings))]
         groups = _subselect_groups(full)
+        # the outer group binds what the text outside the inner queries' groups uses (a
+        # parameter that only inner queries use is bound there alone: a VALUES that joins
+        # with a whole inner query makes rdflib lose that query's order)
+        outer = full
+        for a, b in sorted(groups, reverse=True):
+            outer = outer[:a] + " " * (b - a) + outer[b:]
+        outer_used = set(re.findall(r"[?$]([A-Za-z_]\w*)", _STRINGS_AND_COMMENTS.sub(" ", outer)))
+        inserts = [(at, [k for k in bindings if k in outer_used])]
         for start, end in groups:
             # the variables of this inner query's own patterns, not of those nested in it (a
             # VALUES that joins with a whole inner query makes rdflib lose that query's order)
@@ -314,10 +327,66 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
             if names:
                 inserts.append((start, names))
         for at, names in sorted(inserts, reverse=True):  # from the end, so offsets stay right
+            if not names:
+                continue
             block = " ".join(f"?{k}" for k in names)
             values = " ".join(bindings[k].n3() for k in names)
             full = f"{full[:at]} VALUES ({block}) {{ ({values}) }} {full[at:]}"
+        if inline:
+            full = inline_params(full, {k: v for k, v in bindings.items() if k not in assigned})
     return full, offset
+
+
+_CODE_TOKEN = re.compile(_INERT + r"|[{}]|[?$][A-Za-z_]\w*|[A-Za-z_][\w-]*")
+_CLAUSE_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK", "GROUP", "ORDER", "HAVING", "LIMIT", "OFFSET", "VALUES"}
+
+
+def _assigned_variables(text: str) -> set[str]:
+    """Variables the query's text assigns: ``AS ?v`` targets and those a VALUES block lists."""
+    tokens = list(_CODE_TOKEN.finditer(text))
+    found = set()
+    for i, m in enumerate(tokens):
+        word = m.group(0).upper()
+        if word in ("AS", "VALUES") and text[m.start() - 1: m.start()] not in (":", "?", "$"):
+            for n in tokens[i + 1:]:
+                tok = n.group(0)
+                if tok[0] in "?$":
+                    found.add(tok[1:])
+                    if word == "AS":
+                        break
+                elif tok in ("{", "}") or word == "AS":
+                    break
+    return found
+
+
+def inline_params(text: str, bindings: Mapping[str, Any]) -> str:
+    """``text`` with the bound variables written as their terms inside graph patterns.
+
+    Left alone: the projection (from SELECT to its ``{``), solution modifiers (GROUP BY …
+    up to the next brace) and VALUES lists; strings, IRIs and comments. The caller leaves
+    out variables the query assigns itself (:func:`_assigned_variables`). A constant where
+    the grammar wants a variable or an IRI (a literal as predicate) is a syntax error the
+    caller answers by running the text without inlining.
+    """
+    names = {k: v.n3() for k, v in bindings.items()}
+    if not names:
+        return text
+    tokens = _CODE_TOKEN.finditer(text)
+    out, last, depth, skip = [], 0, 0, False
+    for m in tokens:
+        tok = m.group(0)
+        if tok in ("{", "}"):
+            depth += 1 if tok == "{" else -1
+            skip = False
+        elif tok[0] in "?$":
+            if depth > 0 and not skip and tok[1:] in names:
+                out.append(text[last:m.start()])
+                out.append(names[tok[1:]])
+                last = m.end()
+        elif tok.upper() in _CLAUSE_WORDS and text[m.start() - 1: m.start()] not in (":", "?", "$"):
+            skip = True
+    out.append(text[last:])
+    return "".join(out)
 
 
 _PNAME = re.compile(r"(?<![\w?$:.\-])([A-Za-z][\w\-]*(?:\.[\w\-]+)*)?:(?!/)")
