@@ -111,10 +111,10 @@ def validate_in_background(kg_graph, strict: bool = False):
     a notebook), the check runs at once in this process instead and ``.result()`` returns it.
     """
     import multiprocessing
-    import os
-    import threading
 
-    if not hasattr(os, "fork") or threading.active_count() > 1 or "fork" not in multiprocessing.get_all_start_methods():
+    from .procs import can_fork
+
+    if not can_fork():
         return _Done(kg_graph.validate(strict=True) if strict else kg_graph.validate())
     kg_graph.graph  # noqa: B018  (build the dataset before the fork: both sides use it)
     import pyshacl  # noqa: F401  (imported and parsed once here, not again in the child)

@@ -442,17 +442,15 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     Returns the report ids. A data error is raised after every report has been checked; the
     store then holds only part of the data and must be thrown away.
     """
-    import os
-    import threading
-
     from .errors import DataError
     from .loader import find_report_dirs, iter_reports
+    from .procs import can_fork, cores
     from .resources import bundled_data_dir
 
     data_dir = Path(data) if data is not None else bundled_data_dir()
     dirs = find_report_dirs(data_dir) if data_dir.is_dir() else []
-    workers = workers or os.cpu_count() or 1
-    if workers < 2 or len(dirs) < 4 or not hasattr(os, "fork") or threading.active_count() > 1:
+    workers = workers or cores()
+    if workers < 2 or len(dirs) < 4 or not can_fork():
         ids = []
         for report in iter_reports(data_dir):
             ds.store._inner.bulk_extend(_report_quads(report))

@@ -556,13 +556,16 @@ def test_communities_are_deterministic():
     assert communities.communities(two_triangles(order=-1), seed=3) == first
 
 
-def test_communities_do_not_depend_on_the_hash_seed():
-    # set iteration order of strings changes with PYTHONHASHSEED; results must not
+@pytest.mark.parametrize("reports", [1, 30])
+def test_communities_do_not_depend_on_the_hash_seed(reports):
+    # set iteration order of strings changes with PYTHONHASHSEED; results must not. With
+    # many reports each is a small part of the graph, where networkx's subgraph views iterate
+    # over a set of nodes (the 30-report case gave a different partition per seed once)
     code = (
         "import networkx as nx\n"
         "from kg.analysis.communities import membership\n"
-        "G = nx.gnp_random_graph(30, 0.15, seed=1, directed=True)\n"
-        "G = nx.relabel_nodes(G, {i: f'n{i:02d}' for i in G})\n"
+        f"parts = [nx.gnp_random_graph(30, 0.15, seed=r, directed=True) for r in range({reports})]\n"
+        "G = nx.union_all([nx.relabel_nodes(P, {i: f'r{r}-n{i:02d}' for i in P}) for r, P in enumerate(parts)])\n"
         "for k, (u, v) in enumerate(sorted(G.edges)): G[u][v]['weight'] = (-1) ** k * (k % 3 + 1) / 3\n"
         "print(sorted(membership(G).items()))\n"
     )
@@ -572,6 +575,50 @@ def test_communities_do_not_depend_on_the_hash_seed():
         run = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
         outputs.add(run.stdout)
     assert len(outputs) == 1
+
+
+def test_components_shared_out_over_processes_give_the_same_numbers(monkeypatch):
+    # a corpus-sized graph is split by component over forked workers (kg.procs); forced here
+    # on a small one: the same betweenness, closeness and communities as in one process, and
+    # closeness as networkx computes it on the whole graph
+    from kg import procs
+
+    parts = [nx.gnp_random_graph(25, 0.12, seed=r, directed=True) for r in range(12)]
+    G = nx.union_all([nx.relabel_nodes(P, {i: f"r{r:02d}-n{i:02d}" for i in P}) for r, P in enumerate(parts)])
+    for k, (u, v) in enumerate(sorted(G.edges)):
+        G[u][v]["weight"] = (-1) ** k * (k % 3 + 1) / 3
+    alone = (betweenness(G), closeness(G), closeness(G, direction="out"), communities.communities(G))
+    forks = []
+    real = procs.map_forked
+
+    def forced(func, items, sizes=None, min_total=0, workers=None):
+        forks.append(len(items))
+        return real(func, items, sizes, min_total=0, workers=2)
+
+    monkeypatch.setattr(centrality, "map_forked", forced)
+    monkeypatch.setattr(communities, "map_forked", forced)
+    shared = (betweenness(G), closeness(G), closeness(G, direction="out"), communities.communities(G))
+    assert forks and all(n >= 12 for n in forks)
+    assert shared == alone
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_weighted_edges_from((u, v, 1 / abs(w)) for u, v, w in G.edges(data="weight") if w)
+    assert alone[1] == nx.closeness_centrality(H, distance="weight")
+    assert list(alone[1]) == list(G)
+
+
+def test_map_forked_keeps_the_order_and_falls_back_in_process():
+    from kg import procs
+
+    items = list(range(40))
+    sizes = [(i * 7) % 11 + 1 for i in items]
+    assert procs.map_forked(lambda x: (x, os.getpid()), items, sizes, workers=1) == [(x, os.getpid()) for x in items]
+    out = procs.map_forked(lambda x: (x * x, os.getpid()), items, sizes, workers=2)
+    assert [v for v, _ in out] == [x * x for x in items]
+    if procs.can_fork():
+        assert {pid for _, pid in out} - {os.getpid()}  # other processes did the work
+    # under the threshold, or with another thread running, it stays in this process
+    assert {pid for _, pid in procs.map_forked(lambda x: (x, os.getpid()), items, min_total=10 ** 9)} == {os.getpid()}
 
 
 def test_communities_sum_magnitudes_over_both_directions():

@@ -163,23 +163,27 @@ def audit_figures(figures: list[dict], tolerance: float = 1.0) -> list[Finding]:
     return findings
 
 
+# (Each branch starts from what cites a section and reaches the ids in one pattern, which
+# Oxigraph evaluates best; no ORDER BY: the rows go into sets, sorted below.)
 _SECTION_CONTENT = """
 SELECT ?sec ?section ?item WHERE {
-  ?x prov:wasDerivedFrom ?sec . ?sec dcterms:identifier ?section .
-  { ?x dcterms:identifier ?item }
-  UNION { ?x a kgo:Assertion ; rdf:subject/dcterms:identifier ?s ; rdf:predicate ?p ; rdf:object/dcterms:identifier ?o
+  { ?x prov:wasDerivedFrom ?sec ; dcterms:identifier ?item . ?sec dcterms:identifier ?section . }
+  UNION { ?x a kgo:Assertion ; prov:wasDerivedFrom ?sec ; rdf:subject ?sx ; rdf:predicate ?p ; rdf:object ?ox .
+          ?sx dcterms:identifier ?s . ?ox dcterms:identifier ?o . ?sec dcterms:identifier ?section .
           BIND(CONCAT(?s, " ", STRAFTER(STR(?p), "#"), " ", ?o) AS ?item) }
-  UNION { ?x a kgo:Influence ; kgo:influencer/dcterms:identifier ?s ; kgo:influenced/dcterms:identifier ?o
+  UNION { ?x a kgo:Influence ; prov:wasDerivedFrom ?sec ; kgo:influencer ?sx ; kgo:influenced ?ox .
+          ?sx dcterms:identifier ?s . ?ox dcterms:identifier ?o . ?sec dcterms:identifier ?section .
           BIND(CONCAT(?s, " influences ", ?o) AS ?item) }
-} ORDER BY ?sec ?section ?item"""
+}"""
 
 
 def section_contents(backend) -> dict[str, dict[str, set[str]]]:
-    """Report id → section number → the entities, relations and influences that cite it."""
+    """Report id → section number → the entities, relations and influences that cite it
+    (reports and their sections in sorted order)."""
     out: dict[str, dict[str, set[str]]] = {}
     for r in backend.query(_SECTION_CONTENT).rows:
         out.setdefault(_report_of(str(r["sec"])), {}).setdefault(str(r["section"]), set()).add(str(r["item"]))
-    return dict(sorted(out.items()))
+    return {report: dict(sorted(sections.items())) for report, sections in sorted(out.items())}
 
 
 def repetitions(contents: dict[str, set[str]], threshold: float = 0.5, min_items: int = 3) -> list[dict]:

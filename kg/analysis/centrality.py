@@ -24,12 +24,14 @@ influence rather than exposure. They run on the reversed graph.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
 import numpy as np
 
+from ..procs import map_forked
 from ._sparse import EdgeMatrix
 
 __all__ = [
@@ -59,6 +61,10 @@ METRICS = (
     "katz",
     "two_step_reach",
 )
+
+# Shortest-path work (the sum over components of size²) above which the components of a
+# graph are shared out over the cores: about ten reports; one report stays in this process.
+_PARALLEL_WORK = 200_000
 
 
 class CentralityNotConverged(nx.PowerIterationFailedConvergence):
@@ -320,13 +326,25 @@ def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> di
     # networkx's Brandes step initialises a dict over *all* nodes for every source, which is
     # quadratic on a graph of many separate reports; shortest paths never leave a weakly
     # connected component, so run it per component and normalise by the whole graph
+    # (components side by side on the cores when there is enough work: see kg.procs)
     n = len(H)
     scores = dict.fromkeys(H, 0.0)
-    for component in nx.weakly_connected_components(H):
-        if len(component) > 2:
-            scores.update(nx.betweenness_centrality(H.subgraph(sorted(component)), weight="w", normalized=False))
+    components = [sorted(c) for c in nx.weakly_connected_components(H) if len(c) > 2]
+    for part in map_forked(lambda nodes: nx.betweenness_centrality(_component(H, nodes), weight="w", normalized=False),
+                           components, sizes=[len(c) ** 2 for c in components], min_total=_PARALLEL_WORK):
+        scores.update(part)
     scale = 1.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
     return {v: float(scores[v]) * scale for v in H}
+
+
+def _component(H, nodes: list) -> nx.DiGraph:
+    """A weakly connected component of H as a graph of its own, in the order of ``nodes``
+    (a subgraph view of a large graph iterates over a set of nodes, whose order changes
+    from one process to the next)."""
+    S = nx.DiGraph()
+    S.add_nodes_from(nodes)
+    S.add_edges_from((u, v, d) for u in nodes for v, d in H._adj[u].items())
+    return S
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -364,11 +382,31 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
 
     Notes
     -----
-    Computed by :func:`networkx.closeness_centrality` with the
-    Wasserman-Faust correction for graphs that are not strongly connected.
+    Computed as :func:`networkx.closeness_centrality` does it, with the
+    Wasserman-Faust correction for graphs that are not strongly connected (the same
+    numbers; the weakly connected components side by side on the cores of a large graph).
     """
     H = _magnitude_graph(G, weight, distance=True, direction=direction)
-    return {n: float(c) for n, c in nx.closeness_centrality(H, distance="w").items()}
+    R = H.reverse(copy=False)  # networkx's convention: distances *to* the node
+    size = len(H)
+
+    def closeness_of(nodes):
+        out = {}
+        for v in nodes:
+            sp = nx.single_source_dijkstra_path_length(R, v, weight="w")
+            total = sum(sp.values())
+            c = 0.0
+            if total > 0.0 and size > 1:
+                c = (len(sp) - 1.0) / total * ((len(sp) - 1.0) / (size - 1))
+            out[v] = float(c)
+        return out
+
+    components = [list(c) for c in nx.weakly_connected_components(H)]
+    scores = {}
+    for part in map_forked(closeness_of, components, sizes=[len(c) ** 2 for c in components],
+                           min_total=_PARALLEL_WORK):
+        scores.update(part)
+    return {v: scores[v] for v in H}
 
 
 def spectral_radius(H, weight: str = "w") -> float:
@@ -708,5 +746,10 @@ def rank(
             raise ValueError("filtering by types needs the graph G")
         wanted = {types} if isinstance(types, str) else set(types)
         items = [(n, s) for n, s in items if n in G and G.nodes[n].get("type") in wanted]
-    items.sort(key=lambda ns: (math.isnan(ns[1]), -ns[1] if not math.isnan(ns[1]) else 0.0, ns[0]))
-    return items if top is None else items[:top]
+    def order(ns):
+        return (math.isnan(ns[1]), -ns[1] if not math.isnan(ns[1]) else 0.0, ns[0])
+
+    if top is not None and top < len(items):
+        return heapq.nsmallest(top, items, key=order)  # = sorted(...)[:top], without sorting them all
+    items.sort(key=order)
+    return items

@@ -19,6 +19,8 @@ from collections.abc import Mapping
 
 import networkx as nx
 
+from ..procs import map_forked
+
 __all__ = ["communities", "membership"]
 
 
@@ -108,17 +110,30 @@ def communities(
     # networkx's Louvain can loop forever at such small resolutions.)
     if method not in ("greedy", "louvain"):
         raise ValueError(f"method must be 'greedy' or 'louvain', not {method!r}")
-    found = []
-    for nodes in sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: c[0]):
-        sub = H.subgraph(nodes)
-        if sub.size(weight="weight") == 0:  # isolated nodes (or only zero-weight links): singletons
-            found.extend({n} for n in nodes)
-        elif len(nodes) < 3:
-            found.append(set(nodes))
-        elif method == "louvain":
-            found += nx.community.louvain_communities(sub, weight="weight", resolution=resolution, seed=seed)
+    def partition(nodes):
+        # The component as a graph of its own, nodes numbered in sorted order. Not a subgraph
+        # view: a small view of a large graph iterates over a set of its nodes, whose order
+        # (like that of any set of strings networkx walks while it merges) changes from one
+        # process to the next with hash randomisation, and ties were broken differently
+        index = {n: i for i, n in enumerate(nodes)}
+        numbered = nx.Graph()
+        numbered.add_nodes_from(range(len(nodes)))
+        numbered.add_weighted_edges_from((index[u], index[v], d["weight"])
+                                         for u in nodes for v, d in H._adj[u].items() if index[v] >= index[u])
+        if numbered.size(weight="weight") == 0:  # isolated nodes (or only zero-weight links): singletons
+            return [{n} for n in nodes]
+        if len(nodes) < 3:
+            return [set(nodes)]
+        if method == "louvain":
+            found = nx.community.louvain_communities(numbered, weight="weight", resolution=resolution, seed=seed)
         else:
-            found += nx.community.greedy_modularity_communities(sub, weight="weight", resolution=resolution)
+            found = nx.community.greedy_modularity_communities(numbered, weight="weight", resolution=resolution)
+        return [{nodes[i] for i in c} for c in found]
+
+    components = sorted((sorted(c) for c in nx.connected_components(H)), key=lambda c: c[0])
+    # the components side by side on the cores when there are many (see kg.procs)
+    found = [c for part in map_forked(partition, components, sizes=[len(c) for c in components], min_total=5000)
+             for c in part]
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(c)))
 
 

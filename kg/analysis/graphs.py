@@ -47,6 +47,12 @@ SELECT ?from ?p ?to ?section WHERE {
      prov:wasDerivedFrom/dcterms:identifier ?section .
 } ORDER BY ?from ?p ?to ?section"""
 
+_ADDRESSES = """
+SELECT ?from ?to ?section WHERE {
+  ?a rdf:predicate kgo:addresses ; a kgo:Assertion ; rdf:subject ?from ; rdf:object ?to ;
+     prov:wasDerivedFrom/dcterms:identifier ?section .
+} ORDER BY ?from ?to ?section"""
+
 _FIELD_LINKS = """
 SELECT ?from ?p ?to WHERE {
   VALUES ?p { kgo:measures kgo:publishedBy kgo:scope kgo:intendedFor kgo:growthBaseline }
@@ -172,16 +178,20 @@ def entity_graph(source) -> nx.MultiDiGraph:
 
 def coverage_graph(source) -> nx.DiGraph:
     """Who addresses which challenge: ``addresses`` edges into challenges, from
-    recommendations, technologies, regulations, …, with their sections."""
-    E = entity_graph(source)
+    recommendations, technologies, regulations, …, with their sections (the ``addresses``
+    edges of :func:`entity_graph`, read on their own)."""
+    backend = as_backend(source)
+    keys = _keys(backend)
     G = nx.DiGraph()
-    for n, d in E.nodes(data=True):
+    for iri, d in keys.info.items():
         if d["type"] == "Challenge":
-            G.add_node(n, **d)
-    for a, b, d in E.edges(data=True):
-        if d["relation"] == "addresses":
-            G.add_node(a, **E.nodes[a])
-            G.add_edge(a, b, relation="addresses", sections=d["sections"])
+            keys.add_node(G, iri)
+    grouped = defaultdict(set)
+    for r in backend.query(_ADDRESSES).rows:
+        grouped[str(r["from"]), str(r["to"])].add(str(r["section"]))
+    for (a, b), secs in sorted(grouped.items()):
+        if a in keys.key and b in keys.key:
+            G.add_edge(keys.add_node(G, a), keys.add_node(G, b), relation="addresses", sections=sorted(secs, key=_numkey))
     return G
 
 
