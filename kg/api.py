@@ -132,12 +132,13 @@ class KnowledgeGraph:
 
         return serialize(self.graph, format)
 
-    def query(self, query: str, params: dict | None = None, lang: str | None = None, **kw):
+    def query(self, query: str, params: dict | None = None, lang: str | None = None,
+              reports: list[str] | None = None, **kw):
         """Run a named query or SPARQL text on this graph; parameters are bound as RDF terms.
 
         Returns a :class:`kg.store.QueryResult`: ``.dicts()`` gives rows as dicts of plain
         values, ``.rows`` as rdflib terms, ``.raw`` the engine's own result. Queries run on
-        :meth:`backend` (Oxigraph by default).
+        :meth:`backend` (Oxigraph by default); ``reports`` (ids) limits them to those reports.
 
         >>> g = kg.load()                                                    # doctest: +SKIP
         >>> g.query("entity-facts", entity="alipay", lang="zh").dicts()[:1]  # doctest: +SKIP
@@ -145,7 +146,7 @@ class KnowledgeGraph:
         """
         from .store import run_query
 
-        return run_query(query, {**(params or {}), **kw}, backend=self.backend(), lang=lang)
+        return run_query(query, {**(params or {}), **kw}, backend=self.backend(), lang=lang, reports=reports)
 
     def backend(self, store: str | None = None):
         """The query backend over this graph (what :meth:`query`, the analysis and the views use).

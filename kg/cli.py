@@ -208,7 +208,7 @@ def cmd_query(args) -> int:
     from .store import run_query
 
     query = _query_source(args.query)
-    result = run_query(query, _params(args.param), backend=_backend(args), lang=args.lang)
+    result = run_query(query, _params(args.param), backend=_backend(args), lang=args.lang, reports=args.report)
     fmt = args.format
     if fmt is None:
         if result.form in ("CONSTRUCT", "DESCRIBE"):
@@ -471,6 +471,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="SELECT/ASK: table (default on a terminal), csv (default otherwise), tsv, json, jsonl, "
                         "xml; CONSTRUCT/DESCRIBE: turtle (default), jsonld, ntriples")
     p.add_argument("--lang", choices=["zh", "en"], help="label language for queries that return labels")
+    p.add_argument("--report", action="append", metavar="ID",
+                   help="only this report (repeatable): its graph is the query's default graph, so a listing "
+                        "in a store of many reports costs what one report costs")
     p.add_argument("--out", "-o", metavar="FILE", help="write to a file instead of stdout")
     data_option(p)
     store_options(p)

@@ -91,9 +91,10 @@ def negotiate(accept: str | None, offers: dict[str, str]) -> str | None:
 def _run_in_child(conn, backend, text, fmt, max_rows, default_graphs, named_graphs):
     """Body of the forked child: run, render, send (status, content_type, bytes) back."""
     try:
-        if default_graphs or named_graphs:
-            backend = _restricted(backend, default_graphs, named_graphs)
-        result = backend.query(text)
+        if default_graphs or named_graphs:  # the dataset the request describes
+            result = backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs)
+        else:
+            result = backend.query(text)
         size = len(result.rows) if result.form == "SELECT" else (len(result.graph) if result.graph is not None else 0)
         if size > max_rows:
             conn.send((400, "text/plain; charset=utf-8",
@@ -108,25 +109,6 @@ def _run_in_child(conn, backend, text, fmt, max_rows, default_graphs, named_grap
     finally:
         conn.close()
         os._exit(0)
-
-
-def _restricted(backend, default_graphs, named_graphs):
-    """A backend whose default graph is the merge of ``default_graphs`` and whose named
-    graphs are ``named_graphs`` (the SPARQL Protocol's RDF dataset description)."""
-    from rdflib import Dataset, URIRef
-
-    from .store import GraphBackend
-
-    source = backend.graph
-    ds = Dataset(default_union=False)
-    for iri in default_graphs:
-        for t in source.graph(URIRef(iri)):
-            ds.default_graph.add(t)
-    for iri in named_graphs:
-        target = ds.graph(URIRef(iri))
-        for t in source.graph(URIRef(iri)):
-            target.add(t)
-    return GraphBackend(ds, backend.name)
 
 
 class SparqlServer(ThreadingHTTPServer):

@@ -16,7 +16,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from .errors import KgError, UsageError
 from .schema import ANALYSIS_GRAPH, DATA_NS
@@ -70,19 +70,31 @@ class GraphBackend:
         self.graph = graph
         self.name = name
 
-    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query",
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryResult:
+        """Run ``text`` over the union of the graphs, or over the RDF dataset the SPARQL
+        Protocol describes: ``default_graphs`` merged as the default graph, ``named_graphs``
+        the only graphs GRAPH reaches (either given: both apply, a missing one as empty)."""
+        scoped = default_graphs is not None or named_graphs is not None
         if type(self.graph.store).__name__ == "OxigraphStore":
-            # straight to Oxigraph's engine over the union of the graphs (what oxrdflib would
-            # do), with kg's own term conversion: one rdflib term per distinct Oxigraph term
-            # parameters written in as constants too (inline): Oxigraph plans joins by them
+            # straight to Oxigraph's engine (what oxrdflib would do), with kg's own term
+            # conversion: one rdflib term per distinct Oxigraph term; parameters written in as
+            # constants too (inline), since Oxigraph plans its joins by them
+            import pyoxigraph as ox
+
             store = self.graph.store._inner
+            if scoped:
+                dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
+                           "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
+            else:
+                dataset = {"use_default_graph_as_union": True}
             prepared, _ = prepare(text, bindings, source, check=False, inline=True)
             try:
-                result = store.query(prepared, use_default_graph_as_union=True)
+                result = store.query(prepared, **dataset)
             except SyntaxError as exc:
                 try:  # a constant where the grammar wants a variable: bound by VALUES alone
                     plain, _ = prepare(text, bindings, source, check=False)
-                    result = store.query(plain, use_default_graph_as_union=True) if plain != prepared else None
+                    result = store.query(plain, **dataset) if plain != prepared else None
                 except SyntaxError:
                     result = None
                 if result is None:
@@ -94,10 +106,33 @@ class GraphBackend:
             algebra = _algebra(prepared)  # rdflib: parse and translate once per text
         except Exception as exc:  # noqa: BLE001  (rdflib raises bare Exceptions while translating)
             raise QueryError(f"invalid query: {exc}", source=source) from None
-        return _from_rdflib(self.graph.query(algebra))
+        graph = _restricted(self.graph, default_graphs or (), named_graphs or ()) if scoped else self.graph
+        return _from_rdflib(graph.query(algebra))
 
     def report_graphs(self) -> list[str]:
+        if type(self.graph.store).__name__ == "OxigraphStore":  # (counting each graph's triples took seconds)
+            import pyoxigraph as ox
+
+            store = self.graph.store._inner
+            return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)
+                          and _is_kg_graph(g.value) and next(iter(store.quads_for_pattern(None, None, None, g)), None))
         return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))
+
+
+def _restricted(source, default_graphs: Sequence[str], named_graphs: Sequence[str]):
+    """An rdflib Dataset whose default graph is the merge of ``default_graphs`` of ``source``
+    and whose named graphs are ``named_graphs`` (the SPARQL Protocol's RDF dataset)."""
+    from rdflib import Dataset, URIRef
+
+    ds = Dataset(default_union=False)
+    for iri in default_graphs:
+        for t in source.graph(URIRef(iri)):
+            ds.default_graph.add(t)
+    for iri in named_graphs:
+        target = ds.graph(URIRef(iri))
+        for t in source.graph(URIRef(iri)):
+            target.add(t)
+    return ds
 
 
 @lru_cache(maxsize=512)
@@ -281,23 +316,29 @@ class RemoteBackend:
             self._graphs = sorted(g for g in graphs if _is_kg_graph(g))
         return self._graphs
 
-    def _post_query(self, text: str, default_graphs: list[str], accept: str):
+    def _post_query(self, text: str, default_graphs: Sequence[str], accept: str,
+                    named_graphs: Sequence[str] | None = None):
         # kg's graphs form the default graph (their union) and stay reachable with GRAPH <…>
+        named = default_graphs if named_graphs is None else named_graphs
         form = ([("query", text)] + [("default-graph-uri", g) for g in default_graphs]
-                + [("named-graph-uri", g) for g in default_graphs])
+                + [("named-graph-uri", g) for g in named])
         data = urllib.parse.urlencode(form).encode("utf-8")
         return self._request(self.query_url, data, "application/x-www-form-urlencoded", accept)
 
-    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query") -> QueryResult:
+    def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query",
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryResult:
         prepared, _ = prepare(text, bindings, source)
         form = query_form(prepared)
-        graphs = self.report_graphs()
+        if default_graphs is None and named_graphs is None:
+            graphs, named = self.report_graphs(), None
+        else:
+            graphs, named = list(default_graphs or ()), list(named_graphs or ())
         if form in ("SELECT", "ASK"):
-            body, _ = self._post_query(prepared, graphs, "application/sparql-results+json")
+            body, _ = self._post_query(prepared, graphs, "application/sparql-results+json", named)
             return _from_json(json.loads(body))
         from rdflib import Graph
 
-        body, _ = self._post_query(prepared, graphs, "application/n-triples")
+        body, _ = self._post_query(prepared, graphs, "application/n-triples", named)
         return QueryResult(form, graph=Graph().parse(data=body.decode("utf-8"), format="nt"))
 
 
@@ -496,7 +537,7 @@ def _report_nquads(report_dir: Path):
 
 
 def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang: str | None = None,
-              data: str | Path | None = None) -> QueryResult:
+              data: str | Path | None = None, reports: Sequence[str] | None = None) -> QueryResult:
     """Run a named query or any query text, with parameters bound as RDF terms.
 
     Parameters
@@ -508,6 +549,9 @@ def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang
     backend : from :func:`open_backend`; default: the bundled data in memory
     lang : "zh" or "en", bound as ``?lang`` when the query declares that parameter
     data : the data folder for the default backend
+    reports : report ids: run over these reports' graphs only (their merge is the default
+        graph, GRAPH reaches each) instead of every report — a listing of one report of a
+        large corpus then costs what that report costs
 
     Raises
     ------
@@ -553,7 +597,26 @@ def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang
     elif lang is not None and "?lang" in named.text and "lang" not in bindings:
         bindings["lang"] = parse_term(f'"{_check_lang(lang)}"', "lang")
     backend = backend or open_backend(data=data)
-    return backend.query(named.text, bindings, source)
+    if reports is None:
+        return backend.query(named.text, bindings, source)
+    graphs = report_graph_iris(backend, reports)
+    return backend.query(named.text, bindings, source, default_graphs=graphs, named_graphs=graphs)
+
+
+def report_graph_iris(backend, reports: Sequence[str]) -> list[str]:
+    """The named graphs of these report ids in ``backend``; a UsageError names an unknown one
+    and the reports there are."""
+    from .rdf import ReportIRIs
+
+    present = set(backend.report_graphs())
+    graphs = [str(ReportIRIs(r).graph) for r in reports]
+    missing = [r for r, g in zip(reports, graphs) if g not in present]
+    if missing:
+        known = sorted(g[len(DATA_NS):].rsplit("/graph", 1)[0] for g in present if g.startswith(DATA_NS))
+        shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
+        raise UsageError(f"no report {', '.join(repr(r) for r in missing)} in this store; "
+                         f"its reports: {shown or 'none'}")
+    return graphs
 
 
 def _looks_like_name(query: str) -> bool:
