@@ -498,13 +498,24 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             ids.append(report.id)
         return ids
     import multiprocessing
+    from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
     import pyoxigraph as ox
 
     ids, problems = [], []
-    with ProcessPoolExecutor(min(workers, len(dirs)), mp_context=multiprocessing.get_context("fork")) as pool:
-        for report_id, nquads, errors in pool.map(_report_nquads, dirs, chunksize=1):
+    workers = min(workers, len(dirs))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+        # a few reports ahead of the store, not all of them: when the store takes them in
+        # more slowly than the workers build them (a store on disk), the N-Quads of every
+        # report would otherwise wait in this process's memory
+        ahead = deque(pool.submit(_report_nquads, d) for d in dirs[:2 * workers])
+        queued = iter(dirs[2 * workers:])
+        while ahead:
+            report_id, nquads, errors = ahead.popleft().result()
+            following = next(queued, None)
+            if following is not None:
+                ahead.append(pool.submit(_report_nquads, following))
             problems.extend(errors)
             if nquads and not problems:
                 ds.store._inner.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)

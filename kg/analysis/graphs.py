@@ -83,6 +83,11 @@ class Memo:
     def report_graphs(self) -> list[str]:
         return self.backend.report_graphs()
 
+    def uncached(self):
+        """The backend underneath (under every Memo): for a large query asked once, whose
+        answer need not stay in memory."""
+        return self.backend.uncached() if isinstance(self.backend, Memo) else self.backend
+
 
 def as_backend(source):
     """A query backend for a KnowledgeGraph, an rdflib graph, or a backend itself."""

@@ -81,7 +81,8 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     for report, figures in by_report(figures_from(backend)).items():
         figure_iris[report] = {f["id"]: f["iri"] for f in figures}
         findings += [(report, f) for f in audit_figures(figures)]
-    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend).items()
+    # (asked once and large — a row per citation — so not kept by the Memo)
+    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend.uncached()).items()
                    for r in repetitions(contents)), key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
