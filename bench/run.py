@@ -775,10 +775,10 @@ def analysis_cells(r: dict, prefix: str) -> list[str]:
     cells, stopped = [], r.get(f"{prefix}_stopped")
     measured_views = any(k.endswith("_views") for k in r)
     for p in ANALYSIS_PARTS:
-        if p == "views" and not measured_views and f"{prefix}_analyze" in r:
-            cells.append("not measured in this run")
-        elif f"{prefix}_{p}" in r:
+        if f"{prefix}_{p}" in r:
             cells.append(sec(r[f"{prefix}_{p}"]))
+        elif p == "views" and not measured_views and f"{prefix}_analyze" in r and stopped is None:
+            cells.append("not measured in this run")
         elif stopped is not None:
             cells.append(f"stopped at the limit ({stopped:.0f} s in all)")
             stopped = None
