@@ -60,6 +60,12 @@ def test_a_query_limited_to_some_reports(data_dir, store):
         run_query("class-counts", backend=backend, reports=["nope"])
     g = kg.load(data_dir)
     assert g.query("class-counts", reports=["tiny"]).dicts() == [r for r in everything if r["reportId"] == "tiny"]
+    from kg.analysis.graphs import Memo
+
+    memo = Memo(backend)  # the analysis's query memo passes a limited query through, unkept
+    assert run_query("class-counts", backend=memo, reports=["tiny"]).dicts() == \
+        [r for r in everything if r["reportId"] == "tiny"]
+    assert run_query("class-counts", backend=memo).dicts() == everything
 
 
 def test_kg_query_report_option(data_dir, capsys):

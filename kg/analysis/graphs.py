@@ -73,9 +73,9 @@ class Memo:
         self.name = getattr(backend, "name", "memo")
         self._answers: dict[str, object] = {}
 
-    def query(self, text: str, bindings=None, source: str = "query"):
-        if bindings:
-            return self.backend.query(text, bindings, source)
+    def query(self, text: str, bindings=None, source: str = "query", **dataset):
+        if bindings or dataset:  # (a query with parameters, or over some graphs only, is not kept)
+            return self.backend.query(text, bindings, source, **dataset)
         if text not in self._answers:
             self._answers[text] = self.backend.query(text, None, source)
         return self._answers[text]
