@@ -176,23 +176,18 @@ class Recorder:
 def sample_params(backend, reports: list[str] | None = None) -> dict[str, str]:
     """Parameter values for the named queries, picked from the data (from ``reports`` only
     when given)."""
-    if reports:
-        from kg.store import report_graph_iris
+    from kg.store import run_query
 
-        graphs = report_graph_iris(backend, reports)
-        query = backend.query
+    def ask(q: str):
+        return run_query(q, backend=backend, reports=reports).rows
 
-        class Scoped:
-            def query(self, text):
-                return query(text, default_graphs=graphs, named_graphs=graphs)
-        backend = Scoped()
-    rows = backend.query("""
+    rows = ask("""
         SELECT ?a ?b WHERE { ?i a kgo:Influence ; kgo:influencer/dcterms:identifier ?a ;
-                                kgo:influenced/dcterms:identifier ?b } ORDER BY ?a ?b LIMIT 1""").rows
+                                kgo:influenced/dcterms:identifier ?b } ORDER BY ?a ?b LIMIT 1""")
     source, target = (str(rows[0]["a"]), str(rows[0]["b"])) if rows else ("x", "y")
 
     def first(q: str) -> str:
-        r = backend.query(q).rows
+        r = ask(q)
         return str(next(iter(r[0].values()))) if r else "x"
 
     return {
@@ -378,9 +373,9 @@ def child_oxigraph(rec: Recorder, a) -> None:
                      tuple(a.skip_query or ()))
         # the same queries limited to one report (`kg query --report`): what an analyst asks
         # of one report in a shared store of many
-        from kg.schema import DATA_NS
+        from kg.store import report_ids
 
-        first = sorted(backend.report_graphs())[0][len(DATA_NS):].rsplit("/graph", 1)[0]
+        first = report_ids(backend)[0]
         time_queries(rec, "oxigraph_scoped", backend, a.reps, a.budget, a.min_runs, a.query_limit, reports=[first])
         rec.put(scoped_report=first)
         rec.rss("rss_queries")

@@ -614,6 +614,11 @@ def run_query(query, params: Mapping[str, Any] | None = None, backend=None, lang
     return backend.query(named.text, bindings, source, default_graphs=graphs, named_graphs=graphs)
 
 
+def report_ids(backend) -> list[str]:
+    """The ids of the reports in ``backend``, sorted (read off their named graphs' IRIs)."""
+    return sorted(g[len(DATA_NS):].rsplit("/graph", 1)[0] for g in backend.report_graphs() if g.startswith(DATA_NS))
+
+
 def report_graph_iris(backend, reports: Sequence[str]) -> list[str]:
     """The named graphs of these report ids in ``backend``; a UsageError names an unknown one
     and the reports there are."""
@@ -623,7 +628,7 @@ def report_graph_iris(backend, reports: Sequence[str]) -> list[str]:
     graphs = [str(ReportIRIs(r).graph) for r in reports]
     missing = [r for r, g in zip(reports, graphs) if g not in present]
     if missing:
-        known = sorted(g[len(DATA_NS):].rsplit("/graph", 1)[0] for g in present if g.startswith(DATA_NS))
+        known = report_ids(backend)
         shown = ", ".join(known[:20]) + (f", … ({len(known)} in all)" if len(known) > 20 else "")
         raise UsageError(f"no report {', '.join(repr(r) for r in missing)} in this store; "
                          f"its reports: {shown or 'none'}")
