@@ -199,10 +199,18 @@ class KnowledgeGraph:
         """Check the graph against the SHACL shapes; messages point at the YAML lines.
 
         ``strict`` also runs the integrity shapes (see :func:`kg.shacl.validate_graph`).
+        Before :attr:`graph` is built, the check reads a plain graph of all reports' triples
+        made for it (the union it needs, without building the named graphs first).
         """
         from .shacl import validate_graph
 
-        return validate_graph(self.graph, where=self._where, strict=strict)
+        if self._dataset is not None:
+            data = self._dataset
+        else:
+            from .rdf import build_union_graph
+
+            data = build_union_graph(self.reports)
+        return validate_graph(data, where=self._where, strict=strict)
 
     def _where(self, iri) -> str | None:
         from .schema import DATA_NS

@@ -97,6 +97,17 @@ def build_dataset(reports: Iterable[Report]) -> Dataset:
     return ds
 
 
+def build_union_graph(reports: Iterable[Report]) -> Graph:
+    """Every report's triples in one plain Graph, without named graphs: the union of
+    :func:`build_dataset`'s graphs, built directly (what a SHACL check reads)."""
+    reports = list(reports)
+    g = Graph()
+    bind_prefixes(g, [r.id for r in reports])
+    for report in reports:
+        add_report(g, report)
+    return g
+
+
 def _text(g: Graph, node, prop, text: Text) -> None:
     g.add((node, prop, Literal(text.zh, lang="zh")))
     g.add((node, prop, Literal(text.en, lang="en")))

@@ -295,3 +295,68 @@ def test_generated_shapes_are_up_to_date():
     r = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_shapes.py"), "--check"],
                        capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+# -- kg's speed-ups of pySHACL give pySHACL's own report -------------------------------
+
+
+def _all_results(report: Graph) -> set[tuple]:
+    keys = (SH.focusNode, SH.resultPath, SH.sourceConstraintComponent, SH.resultSeverity, SH.value)
+    return {tuple(report.value(r, k) for k in keys) for r in report.subjects(RDF.type, SH.ValidationResult)}
+
+
+def test_speed_ups_give_plain_pyshacls_report(g, monkeypatch):
+    """The shapes graph that walks each RDF list once and the set lookup of shape parameters
+    (kg.shacl) find exactly what pySHACL finds with a plain rdflib Graph and its own list."""
+    import pyshacl
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    from kg.resources import shapes_path
+    from kg.shacl import _ParameterList
+
+    node = node_of(g, "Driver")
+    g.add((node, SKOS.prefLabel, Literal("A second name", lang="en")))      # qualified max count
+    g.remove((node, SKOS.definition, None))                                 # min count
+    g.set((INF, KGO.polarity, Literal("up")))                               # sh:in
+    g.set((INF, KGO.influencer, E("china")))                                # sh:in over rdf:type
+    g.add((node_of(g, "Trend"), PROV.wasDerivedFrom, E("china")))           # sh:class
+    g.set((FIG, KGO.year, Literal("2025")))                                 # datatype
+    fast = validate_graph(g)
+    assert isinstance(shape.CONSTRAINT_PARAMS[0], _ParameterList)
+    assert not fast.conforms and len(fast.violations) >= 6
+
+    monkeypatch.setattr(shape, "CONSTRAINT_PARAMS", (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP))
+    plain_shapes = Graph().parse(shapes_path(), format="turtle")
+    conforms, plain, _ = pyshacl.validate(g, shacl_graph=plain_shapes, inference="none", allow_warnings=True)
+    assert conforms is False
+    assert _all_results(fast.graph) == _all_results(plain)
+
+
+def test_shapes_graph_reads_a_changed_list_again():
+    from rdflib import BNode
+    from rdflib.collection import Collection
+
+    from kg.shacl import _ShapesGraph
+
+    sg = _ShapesGraph()
+    head = BNode()
+    Collection(sg, head, [Literal("a"), Literal("b")])
+    assert list(sg.items(head)) == [Literal("a"), Literal("b")]
+    Collection(sg, head).append(Literal("c"))
+    assert list(sg.items(head)) == [Literal("a"), Literal("b"), Literal("c")]
+
+
+def test_validate_reads_the_same_triples_before_the_dataset_is_built(data_dir):
+    """Before ``.graph`` exists, validate() checks a plain graph built for it from the models:
+    the same triples as the dataset's union, so the same report."""
+    import kg
+    from kg.rdf import build_union_graph
+
+    fresh = kg.load(data_dir)
+    early = fresh.validate()
+    assert fresh._dataset is None
+    union = build_union_graph(fresh.reports)
+    assert set(union) == set(fresh.graph.triples((None, None, None)))
+    late = fresh.validate()
+    assert (early.conforms, early.violations, early.warnings) == (late.conforms, late.violations, late.warnings)
