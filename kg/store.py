@@ -13,7 +13,6 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Sequence
@@ -25,16 +24,66 @@ from .sparql import QueryError, get_named_query, parse_term, prepare, query_form
 __all__ = ["QueryResult", "GraphBackend", "RemoteBackend", "default_store", "open_backend", "run_query", "push"]
 
 
-@dataclass
 class QueryResult:
-    """A query's answer: rows of RDF terms (SELECT), a boolean (ASK) or a graph."""
+    """A query's answer: rows of RDF terms (SELECT), a boolean (ASK) or a graph.
 
-    form: str
-    vars: list[str] = field(default_factory=list)
-    rows: list[dict[str, Any]] = field(default_factory=list)
-    boolean: bool | None = None
-    graph: Any = None
-    raw: Any = None
+    ``rows`` are dicts of rdflib terms; :meth:`values` gives the same rows as tuples of
+    plain strings, which for a large answer from Oxigraph is faster (the rdflib terms are
+    then made only if ``rows`` is read).
+    """
+
+    def __init__(self, form: str, vars: list[str] | None = None, rows: list[dict[str, Any]] | None = None,
+                 boolean: bool | None = None, graph: Any = None, raw: Any = None, *,
+                 terms: list[tuple] | None = None, convert=None):
+        self.form = form
+        self.vars = list(vars or [])
+        self.boolean = boolean
+        self.graph = graph
+        self.raw = raw
+        # (Oxigraph: the engine's terms, a tuple per row in ``vars`` order, and the function
+        # that makes an rdflib term of one; turned into ``rows`` when they are first read)
+        self._terms, self._convert = terms, convert
+        self._rows = rows if rows is not None or terms is not None else []
+        self._values: dict[tuple, list[tuple]] = {}
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """Rows as dicts of rdflib terms (a variable unbound in a row is absent from it)."""
+        if self._rows is None:
+            names, convert = self.vars, self._convert
+            self._rows = [{n: convert(t) for n, t in zip(names, row) if t is not None} for row in self._terms]
+            self._terms = None  # (kept once: values() reads the rows from now on)
+        return self._rows
+
+    @rows.setter
+    def rows(self, rows: list[dict[str, Any]]) -> None:
+        self._rows, self._terms, self._values = rows, None, {}
+
+    def values(self, *names: str) -> list[tuple]:
+        """Rows as tuples of plain strings: each term's lexical form (an IRI's text, a
+        literal's value without its language or datatype), None where unbound; the columns
+        ``names`` in that order (default: ``vars``). Kept: asking again costs nothing.
+
+        >>> open_backend().query("SELECT ?d ?n WHERE { ?d a kgo:Driver ; dcterms:identifier ?n }").values("n")[:1]  # doctest: +SKIP
+        [('china-growth',)]
+        """
+        names = names or tuple(self.vars)
+        if names in self._values:
+            return self._values[names]
+        missing = [n for n in names if n not in self.vars]
+        if missing:
+            raise KeyError(f"no variable {', '.join(missing)} in the answer (it has {', '.join(self.vars) or 'none'})")
+        if self._terms is not None:
+            where = [self.vars.index(n) for n in names]
+            got = [tuple(None if (t := row[i]) is None else t.value for i in where) for row in self._terms]
+        else:
+            got = [tuple(None if (t := r.get(n)) is None else str(t) for n in names) for r in self.rows]
+        self._values[names] = got
+        return got
+
+    def __repr__(self) -> str:
+        size = f"{len(self)} rows" if self.form == "SELECT" else (repr(self.boolean) if self.form == "ASK" else "a graph")
+        return f"<QueryResult {self.form}: {size}>"
 
     def dicts(self, python: bool = True) -> list[dict[str, Any]]:
         """Rows as dicts; ``python`` turns terms into plain values (str, int, Decimal, …)."""
@@ -46,6 +95,8 @@ class QueryResult:
         return iter(self.dicts())
 
     def __len__(self) -> int:
+        if self.form == "SELECT" and self._rows is None:
+            return len(self._terms)
         return len(self.rows) if self.form == "SELECT" else (len(self.graph) if self.graph is not None else 1)
 
 
@@ -267,8 +318,7 @@ def _from_oxigraph(result) -> QueryResult:
             g.add((term(t.subject), term(t.predicate), term(t.object)))
         return QueryResult("CONSTRUCT", graph=g, raw=result)
     names = [v.value for v in result.variables]
-    rows = [{n: term(v) for n, v in zip(names, solution) if v is not None} for solution in result]
-    return QueryResult("SELECT", vars=names, rows=rows, raw=result)
+    return QueryResult("SELECT", vars=names, terms=[tuple(solution) for solution in result], convert=term, raw=result)
 
 
 class RemoteBackend:

@@ -662,3 +662,20 @@ def test_betweenness_of_separate_reports_is_normalised_over_the_whole_graph():
     H.add_weighted_edges_from((u, v, 1 / abs(w)) for u, v, w in both.edges(data="weight") if w)
     H.add_nodes_from(both)
     assert got == pytest.approx(nx.betweenness_centrality(H, weight="weight"))
+
+
+def test_centrality_table_makes_each_magnitude_graph_once(monkeypatch):
+    """Five metrics read two distinct magnitude graphs; the table makes each once, and
+    nothing stays shared after it (the graph may change between two tables)."""
+    from kg.analysis import centrality
+
+    made = []
+    real = centrality._make_magnitude_graph
+    monkeypatch.setattr(centrality, "_make_magnitude_graph", lambda *a: made.append(a[1:]) or real(*a))
+    G = nx.DiGraph()
+    G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1 / 3), ("c", "a", 2 / 3)])
+    first = centrality.centrality_table(G)
+    assert sorted(made) == [("weight", False, "in"), ("weight", True, "in")]
+    G.add_weighted_edges_from([("c", "d", 1.0)])
+    second = centrality.centrality_table(G)
+    assert len(made) == 4 and "d" in second and first["a"] != second["a"]

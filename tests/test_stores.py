@@ -343,3 +343,40 @@ def test_a_folder_that_is_not_an_oxigraph_store_is_left_alone(tmp_path):
     r = run_kg("query", "class-counts", "--data", str(FIXTURE_DATA), "--store", f"oxigraph:{tmp_path}")
     assert r.returncode == 2 and "not an Oxigraph store" in r.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+_VALUES_QUERY = """
+SELECT ?e ?id ?label ?count ?missing WHERE {
+  ?e dcterms:identifier ?id ; skos:prefLabel ?label .
+  FILTER(lang(?label) = "zh")
+  OPTIONAL { ?e kgo:noSuchProperty ?missing }
+  BIND(STRLEN(?id) AS ?count)
+} ORDER BY ?e"""
+
+
+def test_values_are_the_rows_as_plain_strings_on_every_engine(memory, embedded, remote):
+    expected = None
+    for backend in (memory, embedded, remote):
+        result = backend.query(_VALUES_QUERY)
+        got = result.values("id", "label", "count", "missing", "e")
+        assert got is result.values("id", "label", "count", "missing", "e")  # kept
+        assert all(isinstance(v, str) for row in got for v in (row[0], row[1], row[2], row[4]))
+        assert {row[3] for row in got} == {None}
+        # the same strings as the rdflib rows give, in the same order
+        assert got == [(str(r["id"]), str(r["label"]), str(r["count"]), None, str(r["e"])) for r in result.rows]
+        assert result.values() == [tuple(None if r.get(v) is None else str(r[v]) for v in result.vars) for r in result.rows]
+        expected = expected or got
+        assert got == expected and len(got) > 1
+    with pytest.raises(KeyError, match="no variable nope"):
+        embedded.query(_VALUES_QUERY).values("id", "nope")
+
+
+def test_oxigraph_rows_are_made_when_first_read():
+    backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
+    result = backend.query(_VALUES_QUERY)
+    assert result._rows is None and len(result) > 1  # (counted without making them)
+    ids = result.values("id")
+    assert result._rows is None
+    assert [str(r["id"]) for r in result.rows] == [i for (i,) in ids]
+    assert result._terms is None  # the engine's terms are let go once the rows exist
+    assert result.values("id") == ids

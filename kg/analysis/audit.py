@@ -181,8 +181,8 @@ def section_contents(backend) -> dict[str, dict[str, set[str]]]:
     """Report id → section number → the entities, relations and influences that cite it
     (reports and their sections in sorted order)."""
     out: dict[str, dict[str, set[str]]] = {}
-    for r in backend.query(_SECTION_CONTENT).rows:
-        out.setdefault(_report_of(str(r["sec"])), {}).setdefault(str(r["section"]), set()).add(str(r["item"]))
+    for sec, section, item in backend.query(_SECTION_CONTENT).values("sec", "section", "item"):
+        out.setdefault(_report_of(sec), {}).setdefault(section, set()).add(item)
     return {report: dict(sorted(sections.items())) for report, sections in sorted(out.items())}
 
 

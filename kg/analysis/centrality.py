@@ -26,6 +26,8 @@ from __future__ import annotations
 
 import heapq
 import math
+from contextlib import contextmanager
+from contextvars import ContextVar
 from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
@@ -97,12 +99,36 @@ def _check_direction(direction: str) -> None:
         raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
 
 
+#: while :func:`centrality_table` runs: the magnitude graphs made so far, by their arguments
+#: (five metrics read two distinct ones; G does not change meanwhile)
+_SHARED: ContextVar[dict | None] = ContextVar("kg_magnitude_graphs", default=None)
+
+
+@contextmanager
+def _sharing_magnitude_graphs():
+    token = _SHARED.set(_SHARED.get() if _SHARED.get() is not None else {})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
 def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"):
     """A copy of G with nodes and edges in sorted order (so that floating-point
     sums run in the same order however G was built) and one attribute ``w``:
     abs(weight), or 1/abs(weight) when ``distance``. Zero-weight edges are
     dropped from distance graphs (infinitely long)."""
     _check_direction(direction)
+    shared = _SHARED.get()
+    if shared is not None:
+        key = (id(G), weight, distance, direction)
+        if key not in shared:  # (G is kept with it, so its id is not reused meanwhile)
+            shared[key] = (G, _make_magnitude_graph(G, weight, distance, direction))
+        return shared[key][1]
+    return _make_magnitude_graph(G, weight, distance, direction)
+
+
+def _make_magnitude_graph(G, weight, distance: bool, direction: str):
     H = nx.DiGraph()
     H.add_nodes_from(sorted(G))
     edges = []
@@ -681,6 +707,11 @@ def centrality_table(G, weight: str | None = "weight") -> dict:
     :func:`eigenvector`, :func:`katz`); the table then holds ``nan`` for that
     metric instead of failing as a whole. :func:`rank` puts ``nan`` last.
     """
+    with _sharing_magnitude_graphs():
+        return _centrality_table(G, weight)
+
+
+def _centrality_table(G, weight) -> dict:
     columns = {
         "in_degree": {n: float(d) for n, d in G.in_degree()},
         "out_degree": {n: float(d) for n, d in G.out_degree()},

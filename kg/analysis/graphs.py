@@ -72,6 +72,7 @@ class Memo:
         self.backend = backend
         self.name = getattr(backend, "name", "memo")
         self._answers: dict[str, object] = {}
+        self._made: dict[str, object] = {}
 
     def query(self, text: str, bindings=None, source: str = "query", **dataset):
         if bindings or dataset:  # (a query with parameters, or over some graphs only, is not kept)
@@ -82,6 +83,13 @@ class Memo:
 
     def report_graphs(self) -> list[str]:
         return self.backend.report_graphs()
+
+    def keep(self, name: str, make):
+        """``make()``, made once per Memo and kept under ``name`` (for what is built from
+        the kept answers, such as the analysis graphs' node keys)."""
+        if name not in self._made:
+            self._made[name] = make()
+        return self._made[name]
 
     def uncached(self):
         """The backend underneath (under every Memo): for a large query asked once, whose
@@ -104,16 +112,15 @@ class _Keys:
     """Entity IRI → node key (the id, or report:id where ids collide across reports)."""
 
     def __init__(self, rows):
+        """``rows``: (entity IRI, id, type, Chinese label, English label, unaddressed flag)."""
         self.info = {}
         by_id = defaultdict(set)
-        for r in rows:
-            iri = str(r["e"])
+        for iri, id_, type_, zh, en, unaddressed in rows:
             report = iri[len(DATA_NS):].split("/", 1)[0] if iri.startswith(DATA_NS) else ""
-            self.info[iri] = {"id": str(r["id"]), "type": str(r["type"]), "label_zh": str(r["zh"]),
-                              "label_en": str(r["en"]), "report": report, "iri": iri}
-            if r.get("unaddressed") is not None and r["unaddressed"].toPython() is True:
+            self.info[iri] = {"id": id_, "type": type_, "label_zh": zh, "label_en": en, "report": report, "iri": iri}
+            if unaddressed in ("true", "1"):  # (xsd:boolean's two spellings of true)
                 self.info[iri]["unaddressed"] = True
-            by_id[str(r["id"])].add(report)
+            by_id[id_].add(report)
         self.key = {iri: (d["id"] if len(by_id[d["id"]]) == 1 else f"{d['report']}:{d['id']}")
                     for iri, d in self.info.items()}
 
@@ -125,7 +132,11 @@ class _Keys:
 
 
 def _keys(backend) -> _Keys:
-    return _Keys(backend.query(_NODES).rows)
+    def make():
+        return _Keys(backend.query(_NODES).values("e", "id", "type", "zh", "en", "unaddressed"))
+
+    # (every graph of a run reads the same keys)
+    return backend.keep("keys", make) if isinstance(backend, Memo) else make()
 
 
 def influence_graph(source) -> nx.DiGraph:
@@ -144,12 +155,12 @@ def influence_graph(source) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     sections = defaultdict(set)
-    for r in backend.query(_INFLUENCES).rows:
-        a, b = keys.add_node(G, str(r["from"])), keys.add_node(G, str(r["to"]))
-        strength = int(r["strength"].toPython())
-        sign = 1 if str(r["polarity"]) == "positive" else -1
-        G.add_edge(a, b, weight=sign * strength / 3, strength=strength, polarity=str(r["polarity"]), sign=sign)
-        sections[a, b].add(str(r["section"]))
+    for frm, to, polarity, strength, section in backend.query(_INFLUENCES).values("from", "to", "polarity", "strength", "section"):
+        a, b = keys.add_node(G, frm), keys.add_node(G, to)
+        strength = int(strength)
+        sign = 1 if polarity == "positive" else -1
+        G.add_edge(a, b, weight=sign * strength / 3, strength=strength, polarity=polarity, sign=sign)
+        sections[a, b].add(section)
     for (a, b), secs in sections.items():
         G.edges[a, b]["sections"] = sorted(secs, key=_numkey)
     return G
@@ -167,17 +178,16 @@ def entity_graph(source) -> nx.MultiDiGraph:
     for iri in keys.info:
         keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for r in backend.query(_RELATIONS).rows:
-        grouped[str(r["from"]), _local(r["p"]), str(r["to"])].add(str(r["section"]))
-    for r in backend.query(_INFLUENCES).rows:
-        grouped[str(r["from"]), "influences", str(r["to"])].add(str(r["section"]))
+    for frm, p, to, section in backend.query(_RELATIONS).values("from", "p", "to", "section"):
+        grouped[frm, _local(p), to].add(section)
+    for frm, to, section in backend.query(_INFLUENCES).values("from", "to", "section"):
+        grouped[frm, "influences", to].add(section)
     for (a, rel, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=rel, relation=rel, sections=sorted(secs, key=_numkey))
-    for r in backend.query(_FIELD_LINKS).rows:
-        a, b = str(r["from"]), str(r["to"])
+    for a, p, b in backend.query(_FIELD_LINKS).values("from", "p", "to"):
         if a in keys.key and b in keys.key:
-            G.add_edge(keys.key[a], keys.key[b], key=_local(r["p"]), relation=_local(r["p"]), sections=[])
+            G.add_edge(keys.key[a], keys.key[b], key=_local(p), relation=_local(p), sections=[])
     return G
 
 
@@ -192,8 +202,8 @@ def coverage_graph(source) -> nx.DiGraph:
         if d["type"] == "Challenge":
             keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for r in backend.query(_ADDRESSES).rows:
-        grouped[str(r["from"]), str(r["to"])].add(str(r["section"]))
+    for frm, to, section in backend.query(_ADDRESSES).values("from", "to", "section"):
+        grouped[frm, to].add(section)
     for (a, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.add_node(G, a), keys.add_node(G, b), relation="addresses", sections=sorted(secs, key=_numkey))

@@ -27,6 +27,11 @@ RANKED_TYPES = ("Driver", "Challenge", "Technology")
 
 def _clean(x):
     """JSON-safe: NaN/inf → None, tuples → lists, sets → sorted lists."""
+    kind = type(x)
+    if kind is str or kind is int or kind is bool or x is None:  # most of a large result
+        return x
+    if kind is dict:
+        return {k if type(k) is str else str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, float):
         return None if math.isnan(x) or math.isinf(x) else round(x, 6)
     if isinstance(x, dict):
@@ -59,8 +64,11 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     table = centrality_table(G)
     metrics = sorted({m for row in table.values() for m in row})
     rankings = {}
+    of_type = {t: [] for t in RANKED_TYPES}
+    for n in table:
+        of_type.get(G.nodes[n].get("type"), []).append(n)
     for t in RANKED_TYPES:
-        rankings[t] = {m: [[n, table[n][m]] for n, _ in rank({n: _nan0(table[n][m]) for n in table}, G, types=t, top=top)]
+        rankings[t] = {m: [[n, table[n][m]] for n, _ in rank({n: _nan0(table[n][m]) for n in of_type[t]}, top=top)]
                        for m in metrics}
     mm = micmac(G, split=split)
     plain_note = None
