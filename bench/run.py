@@ -241,6 +241,7 @@ def time_queries(rec: Recorder, prefix: str, backend, reps: int, budget: float, 
                 t0 = time.perf_counter()
                 try:
                     result = run_query(named, params, backend=backend, reports=reports)
+                    result.rows  # noqa: B018  (the answer in hand, as rdflib terms: made when first read)
                 finally:
                     if watchdog is not None:
                         watchdog.cancel()
