@@ -136,15 +136,20 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, _Positions] | None
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, pos: _Positions, problems: _Problems):
     pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
+        return node.value  # (what SafeLoader makes of a string, without its dispatch: most of a file)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.add(pos, path, "a key must be a plain word")
                 continue
-            key = loader.construct_object(key_node)
+            key = key_node.value if key_node.tag == _STR_TAG else loader.construct_object(key_node)
             pos.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
                 problems.add(pos, path + (key,), f"key '{key}' appears twice in the same mapping", key=True)

@@ -43,12 +43,21 @@ class ReportIRIs:
         self.graph = URIRef(f"{self.base}/graph")
         self.entity_ns = Namespace(f"{self.base}/entity/")
         self.section_ns = Namespace(f"{self.base}/section/")
+        self._made: dict[tuple[str, str], URIRef] = {}  # (a report names each node many times)
 
     def entity(self, ident: str) -> URIRef:
-        return self.entity_ns[ident]
+        try:
+            return self._made["e", ident]
+        except KeyError:
+            iri = self._made["e", ident] = self.entity_ns[ident]
+            return iri
 
     def section(self, number: str) -> URIRef:
-        return self.section_ns[number]
+        try:
+            return self._made["s", number]
+        except KeyError:
+            iri = self._made["s", number] = self.section_ns[number]
+            return iri
 
     def assertion(self, r: RelationDef) -> URIRef:
         return URIRef(f"{self.base}/assertion/{r.from_}.{RELATIONS[r.type].prop}.{r.to}")
@@ -108,9 +117,21 @@ def build_union_graph(reports: Iterable[Report]) -> Graph:
     return g
 
 
+def _string(text: str, lang: str | None = None) -> Literal:
+    """``Literal(text, lang=lang)`` for a plain or language-tagged string: the same term,
+    made without rdflib's casting and tag checks (a model's text is a str, and its
+    language is zh or en), the largest part of building a report's triples otherwise."""
+    term = str.__new__(Literal, text)
+    term._language = lang
+    term._datatype = None
+    term._value = text
+    term._ill_typed = None
+    return term
+
+
 def _text(g: Graph, node, prop, text: Text) -> None:
-    g.add((node, prop, Literal(text.zh, lang="zh")))
-    g.add((node, prop, Literal(text.en, lang="en")))
+    g.add((node, prop, _string(text.zh, "zh")))
+    g.add((node, prop, _string(text.en, "en")))
 
 
 def _labels(g: Graph, node, text: Text) -> None:
@@ -139,7 +160,7 @@ def add_report(g: Graph, report: Report) -> Graph:
     for order, s in enumerate(report.sections, start=1):
         node = iris.section(s.number)
         g.add((node, RDF.type, KGO.Section))
-        g.add((node, DCTERMS.identifier, Literal(s.number)))
+        g.add((node, DCTERMS.identifier, _string(s.number)))
         _text(g, node, DCTERMS.title, s.heading)
         _labels(g, node, s.heading)
         parent = iris.section(s.parent) if s.parent else r
@@ -220,12 +241,12 @@ def _cite(g: Graph, iris: ReportIRIs, node, sections: Iterable[str]) -> None:
 def _described(g: Graph, iris: ReportIRIs, item: Entity | Figure, cls) -> URIRef:
     node = iris.entity(item.id)
     g.add((node, RDF.type, cls))
-    g.add((node, DCTERMS.identifier, Literal(item.id)))
+    g.add((node, DCTERMS.identifier, _string(item.id)))
     _labels(g, node, item.label)
     if item.alt_labels:
         for lang in ("zh", "en"):
             for alt in getattr(item.alt_labels, lang):
-                g.add((node, SKOS.altLabel, Literal(alt, lang=lang)))
+                g.add((node, SKOS.altLabel, _string(alt, lang)))
     _text(g, node, SKOS.definition, item.description)
     _cite(g, iris, node, item.sections)
     g.add((node, PROV.hadPrimarySource, iris.report))

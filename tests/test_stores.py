@@ -380,3 +380,28 @@ def test_oxigraph_rows_are_made_when_first_read():
     assert [str(r["id"]) for r in result.rows] == [i for (i,) in ids]
     assert result._terms is None  # the engine's terms are let go once the rows exist
     assert result.values("id") == ids
+
+
+def test_nquads_written_directly_are_what_oxigraph_serialises():
+    """The build workers write a report's N-Quads themselves: the same quads as ox_quads
+    gives, for awkward text too (quotes, backslashes, line breaks, empty, non-ASCII)."""
+    from decimal import Decimal
+
+    import pyoxigraph as ox
+    from rdflib import XSD, BNode, Literal, URIRef
+
+    from kg.rdf import TripleList, add_report
+    from kg.store import _nquads, ox_quads
+
+    graph = URIRef("https://w3id.org/strategy-kg/report/x/graph")
+    s, p = URIRef("https://example.org/s"), URIRef("https://example.org/p")
+    objects = [Literal(v) for v in ['a "quoted" \\ back', "line\nbreak\r\n\ttab", "", "中文 ✓ \u2028 \x7f", 'x\\"y']]
+    objects += [Literal("x", lang="en"), Literal("文", lang="zh"), Literal(Decimal("1.50")), Literal(3), Literal(True),
+                Literal("2025", datatype=XSD.gYear), Literal("s", datatype=XSD.string), BNode("b1"), URIRef("https://e/o")]
+    odd = [(s, p, o) for o in objects]
+    tiny = TripleList()
+    add_report(tiny, kg.load(FIXTURE_DATA).reports[0])
+    for triples in (odd, tiny):
+        written = set(ox.parse(_nquads(triples, graph), format=ox.RdfFormat.N_QUADS))
+        assert written == set(ox_quads(set(triples), graph))
+    assert len(set(ox.parse(_nquads(odd, graph), format=ox.RdfFormat.N_QUADS))) == len(objects)
