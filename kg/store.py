@@ -73,11 +73,15 @@ class QueryResult:
         missing = [n for n in names if n not in self.vars]
         if missing:
             raise KeyError(f"no variable {', '.join(missing)} in the answer (it has {', '.join(self.vars) or 'none'})")
+        # (one str per distinct term: a large answer repeats its IRIs and values many times)
+        seen: dict = {}
         if self._terms is not None:
             where = [self.vars.index(n) for n in names]
-            got = [tuple(None if (t := row[i]) is None else t.value for i in where) for row in self._terms]
+            got = [tuple(None if (t := row[i]) is None else seen.get(t) or seen.setdefault(t, t.value) for i in where)
+                   for row in self._terms]
         else:
-            got = [tuple(None if (t := r.get(n)) is None else str(t) for n in names) for r in self.rows]
+            got = [tuple(None if (t := r.get(n)) is None else seen.get(t) or seen.setdefault(t, str(t)) for n in names)
+                   for r in self.rows]
         self._values[names] = got
         return got
 

@@ -405,3 +405,20 @@ def test_nquads_written_directly_are_what_oxigraph_serialises():
         written = set(ox.parse(_nquads(triples, graph), format=ox.RdfFormat.N_QUADS))
         assert written == set(ox_quads(set(triples), graph))
     assert len(set(ox.parse(_nquads(odd, graph), format=ox.RdfFormat.N_QUADS))) == len(objects)
+
+
+def test_values_share_one_string_per_term_and_the_memo_keeps_only_them(embedded):
+    from kg.analysis.graphs import Memo, select_values
+
+    text = "SELECT ?e ?cls WHERE { ?e a ?cls } ORDER BY ?cls ?e"
+    got = embedded.query(text).values("cls")
+    firsts = {}
+    for (cls,) in got:
+        assert firsts.setdefault(cls, cls) is cls  # the same str object for the same class
+    memo = Memo(embedded)
+    kept = select_values(memo, text, "cls")
+    assert kept == got and select_values(memo, text, "cls") is kept
+    assert text not in memo._answers  # (the RDF terms were not kept, only the strings)
+    asked = Memo(embedded)
+    result = asked.query(text)
+    assert select_values(asked, text, "cls") is result.values("cls")

@@ -73,6 +73,7 @@ class Memo:
         self.name = getattr(backend, "name", "memo")
         self._answers: dict[str, object] = {}
         self._made: dict[str, object] = {}
+        self._values: dict[tuple, list[tuple]] = {}
 
     def query(self, text: str, bindings=None, source: str = "query", **dataset):
         if bindings or dataset:  # (a query with parameters, or over some graphs only, is not kept)
@@ -83,6 +84,21 @@ class Memo:
 
     def report_graphs(self) -> list[str]:
         return self.backend.report_graphs()
+
+    def values(self, text: str, *names: str) -> list[tuple]:
+        """``query(text).values(*names)``, kept as plain strings alone: the answer's RDF
+        terms are not kept unless ``query(text)`` itself was asked (a large answer read
+        only for its strings then costs a third of the memory)."""
+        key = (text, names)
+        if key not in self._values:
+            kept = self._answers.get(text)
+            if kept is not None:
+                self._values[key] = kept.values(*names)
+            elif isinstance(self.backend, Memo):
+                self._values[key] = self.backend.values(text, *names)
+            else:
+                self._values[key] = self.backend.query(text, None, "query").values(*names)
+        return self._values[key]
 
     def keep(self, name: str, make):
         """``make()``, made once per Memo and kept under ``name`` (for what is built from
@@ -131,9 +147,17 @@ class _Keys:
         return key
 
 
+def select_values(backend, text: str, *names: str) -> list[tuple]:
+    """The rows of a SELECT as tuples of plain strings (see :meth:`kg.store.QueryResult.values`),
+    through the Memo's own store of them where there is one."""
+    if isinstance(backend, Memo):
+        return backend.values(text, *names)
+    return backend.query(text).values(*names)
+
+
 def _keys(backend) -> _Keys:
     def make():
-        return _Keys(backend.query(_NODES).values("e", "id", "type", "zh", "en", "unaddressed"))
+        return _Keys(select_values(backend, _NODES, "e", "id", "type", "zh", "en", "unaddressed"))
 
     # (every graph of a run reads the same keys)
     return backend.keep("keys", make) if isinstance(backend, Memo) else make()
@@ -155,7 +179,7 @@ def influence_graph(source) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     sections = defaultdict(set)
-    for frm, to, polarity, strength, section in backend.query(_INFLUENCES).values("from", "to", "polarity", "strength", "section"):
+    for frm, to, polarity, strength, section in select_values(backend, _INFLUENCES, "from", "to", "polarity", "strength", "section"):
         a, b = keys.add_node(G, frm), keys.add_node(G, to)
         strength = int(strength)
         sign = 1 if polarity == "positive" else -1
@@ -178,14 +202,14 @@ def entity_graph(source) -> nx.MultiDiGraph:
     for iri in keys.info:
         keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for frm, p, to, section in backend.query(_RELATIONS).values("from", "p", "to", "section"):
+    for frm, p, to, section in select_values(backend, _RELATIONS, "from", "p", "to", "section"):
         grouped[frm, _local(p), to].add(section)
-    for frm, to, section in backend.query(_INFLUENCES).values("from", "to", "section"):
+    for frm, to, section in select_values(backend, _INFLUENCES, "from", "to", "section"):
         grouped[frm, "influences", to].add(section)
     for (a, rel, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=rel, relation=rel, sections=sorted(secs, key=_numkey))
-    for a, p, b in backend.query(_FIELD_LINKS).values("from", "p", "to"):
+    for a, p, b in select_values(backend, _FIELD_LINKS, "from", "p", "to"):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=_local(p), relation=_local(p), sections=[])
     return G
@@ -202,7 +226,7 @@ def coverage_graph(source) -> nx.DiGraph:
         if d["type"] == "Challenge":
             keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for frm, to, section in backend.query(_ADDRESSES).values("from", "to", "section"):
+    for frm, to, section in select_values(backend, _ADDRESSES, "from", "to", "section"):
         grouped[frm, to].add(section)
     for (a, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
