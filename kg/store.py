@@ -500,7 +500,9 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     path = Path(directory)
     if path.is_dir() and any(path.iterdir()):
         ds = _oxigraph_dataset(directory)
-        if len(ds):
+        # (does it hold anything: one quad is enough; ``len(ds)`` would read every quad
+        # into Python, seconds and GiBs for a large store, on every command that opens it)
+        if next(iter(ds.store._inner.quads_for_pattern(None, None, None, None)), None) is not None:
             return GraphBackend(ds, f"oxigraph:{directory}")
         ds.close()
     # build into a fresh folder beside it and move that into place once complete: a failed

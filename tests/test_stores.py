@@ -422,3 +422,20 @@ def test_values_share_one_string_per_term_and_the_memo_keeps_only_them(embedded)
     asked = Memo(embedded)
     result = asked.query(text)
     assert select_values(asked, text, "cls") is result.values("cls")
+
+
+def test_reopening_a_store_on_disk_does_not_read_every_quad(tmp_path, monkeypatch):
+    from rdflib import Dataset
+
+    store = f"oxigraph:{tmp_path / 'store'}"
+    built = open_backend(store=store, data=FIXTURE_DATA)
+    count = len(built.graph.store._inner)
+    built.graph.close()
+
+    def read_all(self):
+        raise AssertionError("len() of the rdflib view reads every quad")
+
+    monkeypatch.setattr(Dataset, "__len__", read_all)
+    again = open_backend(store=store, data=FIXTURE_DATA)
+    assert again.name == store and len(again.graph.store._inner) == count > 0
+    assert run_query("class-counts", backend=again).rows
