@@ -273,21 +273,10 @@ def _uriref(iri: str):
     return str.__new__(URIRef, iri)
 
 
-def _string_literal(text: str, lang: str | None = None):
-    """``Literal(text, lang=lang)`` for a plain or language-tagged string Oxigraph has checked:
-    the same term, made without rdflib's lexical casting (the slowest part of a large result)."""
-    from rdflib import Literal
-
-    term = str.__new__(Literal, text)
-    term._language = lang
-    term._datatype = None
-    term._value = text
-    term._ill_typed = None
-    return term
-
-
 def _from_oxigraph(result) -> QueryResult:
     import pyoxigraph as ox
+
+    from .rdf import _string as _string_literal  # (a string Oxigraph has checked: no casting again)
     from rdflib import BNode, Graph, Literal, URIRef
 
     XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
