@@ -1,7 +1,7 @@
 """Work shared out over the CPU cores by forked worker processes, where that is safe.
 
 kg forks (SHACL beside the build, reports built side by side, the components of a corpus
-graph analysed side by side) only where a fork is available and no other thread runs: a
+graph analysed side by side, the audit of a corpus beside its influence analysis) only where a fork is available and no other thread runs: a
 thread holding a lock at the moment of the fork (a notebook's, a server's) would leave the
 child waiting for it forever. Elsewhere the same work runs in this process, with the same
 result.
@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["can_fork", "cores", "map_forked"]
+__all__ = ["can_fork", "cores", "map_forked", "start_forked"]
 
 
 def can_fork() -> bool:
@@ -76,3 +77,86 @@ def map_forked(func: Callable[[Any], Any], items: Sequence, sizes: Sequence[floa
         for i, r in zip(share, results):
             out[i] = r
     return out
+
+
+class _Forked:
+    """A call running in a forked child process (see :func:`start_forked`)."""
+
+    def __init__(self, process, conn):
+        self._process, self._conn = process, conn
+
+    def result(self):
+        """Wait for the child; its return value, or what it raised, raised here."""
+        if self._conn is None:
+            raise RuntimeError("result() was already taken, or the call was cancelled")
+        try:
+            kind, payload = self._conn.recv()
+        except EOFError:  # (killed, or out of memory: nothing came back)
+            kind, payload = "error", ChildProcessError(
+                f"a forked worker process stopped without a result (exit code {self._process.exitcode})")
+        finally:
+            self.cancel()
+        if kind == "error":
+            raise payload
+        return payload
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (when the caller gives up on the result)."""
+        if self._conn is None:
+            return
+        self._conn.close()
+        self._conn = None
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+
+
+class _Later:
+    """The same call, made in this process when its result is asked for."""
+
+    def __init__(self, func, args):
+        self._call = (func, args)
+
+    def result(self):
+        func, args = self._call
+        return func(*args)
+
+    def cancel(self) -> None:
+        pass
+
+
+def start_forked(func: Callable, *args, fork: bool = True):
+    """Start ``func(*args)`` in a forked child process, so that this process goes on with
+    other work on another core; ``.result()`` waits for it and returns its value (or raises
+    what it raised), ``.cancel()`` stops it.
+
+    ``func`` and ``args`` reach the child by the fork; the result travels back pickled.
+    Where a fork is not safe (:func:`can_fork`), there is one core, or ``fork`` is false,
+    the call is made in this process when ``.result()`` is asked for, with the same result.
+    """
+    if not fork or cores() < 2 or not can_fork():
+        return _Later(func, args)
+    for stream in (sys.stdout, sys.stderr):  # (or the child would write what they hold again)
+        try:
+            stream.flush()
+        except (AttributeError, OSError, ValueError):
+            pass
+    ctx = multiprocessing.get_context("fork")
+    receive, send = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_call_child, args=(func, args, send), daemon=True)
+    process.start()
+    send.close()
+    return _Forked(process, receive)
+
+
+def _call_child(func, args, conn) -> None:
+    try:
+        try:
+            conn.send(("ok", func(*args)))
+        except BaseException as exc:  # noqa: BLE001  (handed to the parent, which raises it)
+            try:
+                conn.send(("error", exc))
+            except Exception:  # noqa: BLE001  (an exception that does not pickle)
+                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()

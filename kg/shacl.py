@@ -146,21 +146,19 @@ def validate_graph(data: Graph, where=None, strict: bool = False) -> ShaclReport
 class _Pending:
     """A SHACL run going on in a forked child process (see :func:`validate_in_background`)."""
 
-    def __init__(self, process, conn):
-        self._process, self._conn = process, conn
+    def __init__(self, job):
+        self._job = job
 
     def result(self) -> ShaclReport:
         """Wait for the child and return its report (raises what the run raised, as KgError)."""
         try:
-            kind, payload = self._conn.recv()
-        except EOFError:
-            kind, payload = "error", f"the SHACL check stopped (exit code {self._process.exitcode})"
-        finally:
-            self._process.join()
-            self._conn.close()
-        if kind == "error":
-            raise KgError(payload)
-        conforms, violations, warnings, text, report_ttl = payload
+            conforms, violations, warnings, text, report_ttl = self._job.result()
+        except KgError:
+            raise
+        except ChildProcessError as exc:
+            raise KgError(f"the SHACL check stopped: {exc}") from None
+        except Exception as exc:  # noqa: BLE001  (what the child raised)
+            raise KgError(f"the SHACL check failed: {type(exc).__name__}: {exc}") from None
         return ShaclReport(conforms, violations, warnings, text, Graph().parse(data=report_ttl, format="turtle"))
 
 
@@ -179,33 +177,19 @@ def validate_in_background(kg_graph, strict: bool = False):
     Where a fork is not available or not safe (no ``os.fork``; other threads running, as in
     a notebook), the check runs at once in this process instead and ``.result()`` returns it.
     """
-    import multiprocessing
-
-    from .procs import can_fork
+    from .procs import can_fork, start_forked
 
     if not can_fork():
         return _Done(kg_graph.validate(strict=True) if strict else kg_graph.validate())
     # Forked as early as possible: the child builds the one graph it reads, imports pySHACL
     # and parses the shapes while this process builds its dataset and goes on.
-    ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_validate_child, args=(kg_graph, strict, send), daemon=True)
-    process.start()
-    send.close()
-    return _Pending(process, receive)
+    return _Pending(start_forked(_validate_child, kg_graph, strict))
 
 
-def _validate_child(kg_graph, strict: bool, conn) -> None:
-    try:
-        report = kg_graph.validate(strict=True) if strict else kg_graph.validate()
-        ttl = report.graph.serialize(format="turtle") if report.graph is not None else ""
-        conn.send(("ok", (report.conforms, report.violations, report.warnings, report.text, ttl)))
-    except KgError as exc:
-        conn.send(("error", str(exc)))
-    except BaseException as exc:  # noqa: BLE001  (reported to the parent, which raises it)
-        conn.send(("error", f"the SHACL check failed: {type(exc).__name__}: {exc}"))
-    finally:
-        conn.close()
+def _validate_child(kg_graph, strict: bool) -> tuple:
+    report = kg_graph.validate(strict=True) if strict else kg_graph.validate()
+    ttl = report.graph.serialize(format="turtle") if report.graph is not None else ""
+    return report.conforms, report.violations, report.warnings, report.text, ttl
 
 
 def _describe(results: Graph, result, where) -> str:

@@ -125,6 +125,13 @@ class GraphBackend:
         self.graph = graph
         self.name = name
 
+    @property
+    def forkable(self) -> bool:
+        """Whether a forked child process may read this store: true where all of it lives in
+        this process's memory (rdflib's, or Oxigraph's in memory); not for a store on disk,
+        whose engine keeps files and threads a fork does not carry over safely."""
+        return not self.name.startswith("oxigraph:")
+
     def query(self, text: str, bindings: Mapping[str, Any] | None = None, source: str = "query",
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None) -> QueryResult:
         """Run ``text`` over the union of the graphs, or over the RDF dataset the SPARQL

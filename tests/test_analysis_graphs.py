@@ -160,6 +160,27 @@ def test_audit_never_compares_across_currencies():
     assert [f for f in audit_figures(figures) if f.kind == "growth-rate"] == []
 
 
+def test_section_contents_are_what_cites_each_section(tiny_kg):
+    # every entity, figure, relation and influence node that cites a section, counted from
+    # the triples themselves; the same on rdflib's engine and on Oxigraph's
+    from rdflib.namespace import DCTERMS, PROV
+
+    from kg.analysis.audit import section_contents
+    from kg.store import open_backend
+
+    from .conftest import FIXTURE_DATA
+
+    g = tiny_kg.graph
+    expected = {}
+    for x, sec in g.subject_objects(PROV.wasDerivedFrom):
+        expected.setdefault(str(g.value(sec, DCTERMS.identifier)), set()).add(str(x))
+    assert sum(map(len, expected.values())) > 30
+    for backend in (tiny_kg.backend(), open_backend(store="oxigraph", data=FIXTURE_DATA)):
+        contents = section_contents(backend)
+        assert contents == {"tiny": expected}
+        assert list(contents["tiny"]) == sorted(expected)
+
+
 def test_repetitions():
     contents = {"1.1": {"a", "b", "c", "d"}, "2.1": {"a", "b", "c", "x"}, "3.1": {"q", "r", "s"}}
     [rep] = repetitions(contents)

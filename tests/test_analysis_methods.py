@@ -621,6 +621,87 @@ def test_map_forked_keeps_the_order_and_falls_back_in_process():
     assert {pid for _, pid in procs.map_forked(lambda x: (x, os.getpid()), items, min_total=10 ** 9)} == {os.getpid()}
 
 
+def _boom(message):
+    raise ValueError(message)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message, handle):
+        super().__init__(message)
+        self.handle = handle  # (a lock does not pickle)
+
+
+def _unpicklable():
+    import threading
+
+    raise _Unpicklable("held", threading.Lock())
+
+
+def test_start_forked_returns_what_the_child_made_and_raises_what_it_raised():
+    from kg import procs
+
+    job = procs.start_forked(lambda n: (n * 2, os.getpid()), 21)
+    value, pid = job.result()
+    assert value == 42
+    if procs.can_fork() and procs.cores() > 1:
+        assert pid != os.getpid()
+    with pytest.raises(ValueError, match="no such figure"):
+        procs.start_forked(_boom, "no such figure").result()
+    with pytest.raises(RuntimeError, match="_Unpicklable: held"):  # (as text when it does not pickle)
+        procs.start_forked(_unpicklable).result()
+    # not forked when told not to: made here, when the result is asked for
+    made = []
+    job = procs.start_forked(lambda: made.append(os.getpid()) or "done", fork=False)
+    assert made == []
+    assert job.result() == "done" and made == [os.getpid()]
+
+
+def test_start_forked_reports_a_child_that_died_and_can_be_cancelled():
+    from kg import procs
+
+    if not (procs.can_fork() and procs.cores() > 1):
+        pytest.skip("no fork here")
+    import signal
+    import time
+
+    with pytest.raises(ChildProcessError, match="without a result"):
+        procs.start_forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+    job = procs.start_forked(time.sleep, 60)
+    started = time.monotonic()
+    job.cancel()
+    assert time.monotonic() - started < 10
+    with pytest.raises(RuntimeError, match="cancelled"):
+        job.result()
+
+
+def test_analysis_audit_is_the_same_forked_or_not(monkeypatch):
+    # on a store in memory the figure audit and the restatements go on in a forked child;
+    # the result is the same as in one process, and a store on disk is never forked
+    from kg.analysis.report import analyze
+    from kg.store import GraphBackend, open_backend
+
+    from .conftest import FIXTURE_DATA
+
+    from kg.analysis import report
+
+    asked = []
+    real = report.start_forked
+
+    def spy(func, *args, fork=True):
+        asked.append(fork)
+        return real(func, *args, fork=fork)
+
+    monkeypatch.setattr(report, "start_forked", spy)
+    backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
+    assert backend.forkable and not GraphBackend(None, "oxigraph:/some/dir").forkable
+    forked = analyze(backend)
+    monkeypatch.setattr(GraphBackend, "forkable", property(lambda self: False))
+    alone = analyze(backend)
+    assert asked == [True, False]
+    assert forked == alone
+    assert alone["audit"]["figures"] and alone["audit"]["repetitions"] is not None
+
+
 def test_communities_sum_magnitudes_over_both_directions():
     # a<->b linked by -1 and -1 (total 2) outweighs b->c 1: negative links still bind
     G = digraph([("a", "b", -1.0), ("b", "a", -1.0), ("c", "d", 1.0), ("d", "c", 1.0), ("b", "c", 0.1)])

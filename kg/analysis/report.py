@@ -19,6 +19,7 @@ from .graphs import Memo, as_backend, coverage_graph, influence_graph
 from .indices import graph_indices
 from .loops import feedback_loops
 from .micmac import micmac
+from ..procs import start_forked
 
 __all__ = ["analyze", "to_markdown", "write_analysis", "run_scenario"]
 
@@ -59,6 +60,16 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     True
     """
     backend = Memo(as_backend(source))
+    # The audit reads the store alone (no graph of the analysis): where the store lives in
+    # this process's memory it goes on in a forked child, beside the influence analysis.
+    audit = start_forked(_audit, backend, fork=getattr(backend, "forkable", False))
+    try:
+        return _analyze(backend, audit, top, max_loop_length, split, seed, attenuation)
+    finally:
+        audit.cancel()
+
+
+def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> dict:
     G = influence_graph(backend)
     C = coverage_graph(backend)
     table = centrality_table(G)
@@ -84,14 +95,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     comms = communities(G, seed=seed)
-    figure_iris = {}
-    findings = []  # (report, finding): each report's figures and sections are audited on their own
-    for report, figures in by_report(figures_from(backend)).items():
-        figure_iris[report] = {f["id"]: f["iri"] for f in figures}
-        findings += [(report, f) for f in audit_figures(figures)]
-    # (asked once and large — a row per citation — so not kept by the Memo)
-    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend.uncached()).items()
-                   for r in repetitions(contents)), key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
+    figure_iris, findings, reps = audit.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
@@ -126,6 +130,20 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
                   "repetitions": reps},
     }
     return _clean(result)
+
+
+def _audit(backend) -> tuple[dict, list, list]:
+    """The figure audit and the likely restatements: each report's figures and sections on
+    their own. Returns (report → figure id → IRI, [(report, finding)], repetitions)."""
+    figure_iris = {}
+    findings = []
+    for report, figures in by_report(figures_from(backend)).items():
+        figure_iris[report] = {f["id"]: f["iri"] for f in figures}
+        findings += [(report, f) for f in audit_figures(figures)]
+    # (asked once and large — a row per citation — so not kept by the Memo)
+    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend.uncached()).items()
+                   for r in repetitions(contents)), key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
+    return figure_iris, findings, reps
 
 
 def _nan0(x: float) -> float:
