@@ -366,6 +366,52 @@ def test_attenuation_beyond_the_spectral_radius_is_noted():
     assert "diverges" in r.note
 
 
+def test_acyclic_and_spectral_radius_read_the_graph_itself():
+    # a cycle closed only by a zero-weight edge is no cycle; signed weights count by magnitude
+    G = digraph([("a", "b", 0.5), ("b", "c", -1.0), ("c", "a", 0.0), ("c", "d", 1.0)])
+    assert centrality.is_acyclic(G, lambda d: d["weight"])
+    assert not centrality.is_acyclic(G, lambda d: 1.0)
+    assert not micmac.micmac(G).converged and "no cycles" in micmac.micmac(G).note
+    G["c"]["a"]["weight"] = -2.0
+    assert not centrality.is_acyclic(G, lambda d: d["weight"])
+    nodes = sorted(G)
+    A = np.abs(nx.to_numpy_array(G, nodelist=nodes, weight="weight"))
+    expected = float(np.max(np.abs(np.linalg.eigvals(A))))
+    assert centrality.spectral_radius(G, weight="weight", absolute=True) == pytest.approx(expected)
+    assert expected == pytest.approx(1.0)  # (0.5 · 1 · 2)^(1/3)
+    assert centrality.spectral_radius(G, weight=None) == pytest.approx(1.0)
+    # the attenuated MICMAC notes a divergent series from that radius
+    assert "diverges" in micmac.micmac(G, attenuation=1.01).note
+    assert "diverges" not in micmac.micmac(G, attenuation=0.99).note
+
+
+def test_analysis_pauses_the_cycle_collector_and_restores_it(monkeypatch):
+    import gc
+
+    from kg.analysis import report
+    from kg.store import open_backend
+
+    from .conftest import FIXTURE_DATA
+
+    backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
+    during = []
+    real = report.centrality_table
+    monkeypatch.setattr(report, "centrality_table", lambda G: during.append(gc.isenabled()) or real(G))
+    assert gc.isenabled()
+    report.analyze(backend)
+    assert gc.isenabled() and during == [False]
+    gc.disable()
+    try:
+        report.analyze(backend)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    monkeypatch.setattr(report, "centrality_table", lambda G: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        report.analyze(backend)
+    assert gc.isenabled()
+
+
 def test_micmac_classification_on_a_known_example():
     # d drives the x<->y relay pair, which drives result r; a is loosely connected
     G = nx.DiGraph([("d", "x"), ("d", "y"), ("x", "y"), ("y", "x"), ("x", "r"), ("y", "r"), ("a", "r")])

@@ -28,7 +28,7 @@ import heapq
 import math
 from contextlib import contextmanager
 from contextvars import ContextVar
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 
 import networkx as nx
 import numpy as np
@@ -435,8 +435,9 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
     return {v: scores[v] for v in H}
 
 
-def spectral_radius(H, weight: str = "w") -> float:
-    """The largest |eigenvalue| of H's ``weight`` matrix: the largest over its strongly
+def spectral_radius(H, weight: str | None = "w", absolute: bool = False) -> float:
+    """The largest |eigenvalue| of H's ``weight`` matrix (of its entries' magnitudes with
+    ``absolute``; every edge 1 with ``weight`` None): the largest over its strongly
     connected components (the matrix is block triangular in them), each solved densely."""
     rho = 0.0
     for component in nx.strongly_connected_components(H):
@@ -444,8 +445,18 @@ def spectral_radius(H, weight: str = "w") -> float:
             continue
         nodes = sorted(component)
         A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight=weight)
+        if absolute:
+            A = np.abs(A)
         rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
     return rho
+
+
+def is_acyclic(G, value: Callable[[dict], float]) -> bool:
+    """Whether the edges of ``G`` whose ``value(edge data)`` is not 0 form no cycle (read
+    on ``G`` itself, or a view of it: no copy of a large graph)."""
+    if all(value(d) != 0 for *_, d in G.edges(data=True)):
+        return nx.is_directed_acyclic_graph(G)
+    return nx.is_directed_acyclic_graph(nx.subgraph_view(G, filter_edge=lambda u, v: value(G[u][v]) != 0))
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -509,8 +520,7 @@ def eigenvector(
     if len(G) == 0:
         return {}
     H = _magnitude_graph(G, weight, direction=direction)
-    cyclic = nx.DiGraph((u, v) for u, v, w in H.edges(data="w") if w > 0)
-    if nx.is_directed_acyclic_graph(cyclic):
+    if is_acyclic(H, _W):
         # networkx iterates with A + I and may stop on a meaningless vector
         raise CentralityNotConverged(
             "eigenvector centrality",

@@ -43,7 +43,7 @@ import networkx as nx
 import numpy as np
 
 from ._sparse import EdgeMatrix
-from .centrality import spectral_radius as graph_spectral_radius
+from .centrality import is_acyclic, spectral_radius as graph_spectral_radius
 
 __all__ = [
     "MicmacStep",
@@ -471,7 +471,10 @@ def micmac(
     elif total == 0:
         note = "the graph has no influence (no edge of non-zero weight): nothing to rank"
     else:
-        stable_at, note = _iterate_powers(M, nodes, total, max_power, attenuation, history)
+        # (both read on G itself: a copy of a corpus-sized graph costs seconds)
+        cycle_free = is_acyclic(G, lambda d: _magnitude(d, weight))
+        rho = graph_spectral_radius(G, weight=weight, absolute=True) if attenuation is not None else None
+        stable_at, note = _iterate_powers(M, nodes, total, max_power, attenuation, history, cycle_free, rho)
 
     converged = stable_at is not None
     chosen = history[stable_at - 1] if converged else history[-1]
@@ -495,23 +498,12 @@ def micmac(
     )
 
 
-def _spectral_radius(M: EdgeMatrix) -> float:
-    """Largest |eigenvalue| of M (see :func:`kg.analysis.centrality.spectral_radius`)."""
-    nonzero = M.vals != 0
-    H = nx.DiGraph()
-    H.add_nodes_from(range(M.n))
-    H.add_weighted_edges_from(zip(M.rows[nonzero].tolist(), M.cols[nonzero].tolist(), M.vals[nonzero].tolist()))
-    return graph_spectral_radius(H, weight="weight")
-
-
-def _iterate_powers(M, nodes, total, max_power, attenuation, history):
+def _iterate_powers(M, nodes, total, max_power, attenuation, history, acyclic, rho):
     """Append a MicmacStep for powers 2..max_power to ``history``; return
-    (stable_at, note)."""
+    (stable_at, note). ``acyclic``: M's non-zero entries form no cycle; ``rho``: M's
+    spectral radius (needed with ``attenuation`` only)."""
     notes = []
-    nonzero = M.vals != 0
-    acyclic = nx.is_directed_acyclic_graph(nx.DiGraph(zip(M.rows[nonzero].tolist(), M.cols[nonzero].tolist())))
     if attenuation is not None:
-        rho = _spectral_radius(M)
         if attenuation * rho >= 1:
             notes.append(
                 f"attenuation*rho(M) = {attenuation * rho:.4g} >= 1: the attenuated series "
