@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from .errors import DataError, Problem, display_path
 from .model import ContentFile, Entity, Figure, Influence, RelationDef, Report, ReportFile
+from .procs import collector_paused
 from .schema import INFLUENCE_TYPES, RELATIONS
 
 __all__ = ["load_data", "load_report", "find_report_dirs", "SourceMap"]
@@ -316,6 +317,7 @@ def find_report_dirs(data_dir: Path) -> list[Path]:
     return sorted(p for p in data_dir.iterdir() if p.is_dir() and (p / REPORT_FILE).is_file())
 
 
+@collector_paused()
 def load_data(data_dir: Path | str, source_map: SourceMap | None = None) -> list[Report]:
     """Load and cross-check every report under ``data_dir``.
 

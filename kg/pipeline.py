@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .api import KnowledgeGraph, Stats, load
 from .errors import UsageError, ValidationFailed
+from .procs import collector_paused
 
 __all__ = ["FORMATS", "BuildResult", "serialize", "serialize_many", "build", "write_outputs"]
 
@@ -113,6 +114,7 @@ class BuildResult:
     view_files: dict[str, Path] = field(default_factory=dict)
 
 
+@collector_paused()
 def build(data: str | Path | None = None, out: str | Path = "build", validate: bool = True,
           analysis: bool = False, views: str | Path | None = None, lang: str = "en") -> BuildResult:
     """Load, validate (pydantic, then SHACL) and write every output format; optionally

@@ -25,6 +25,7 @@ from .model import (
     Text,
     Truncation,
 )
+from .procs import collector_paused
 from .schema import DATA_NS, ONTOLOGY_NS, RELATIONS
 
 __all__ = ["KGO", "ReportIRIs", "TripleList", "bind_prefixes", "build_dataset", "add_report", "report_from_graph", "reports_from_dataset"]
@@ -87,6 +88,7 @@ class TripleList(list):
         self.append(triple)
 
 
+@collector_paused()
 def build_dataset(reports: Iterable[Report]) -> Dataset:
     """Turn reports into an rdflib Dataset with one named graph per report.
 

@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
 from .errors import KgError
+from .procs import collector_paused
 from .resources import integrity_path, shapes_path
 from .schema import DATA_NS
 
@@ -101,6 +102,7 @@ def _speed_up_parameter_lookup() -> None:
     shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 
 
+@collector_paused()
 def validate_graph(data: Graph, where=None, strict: bool = False) -> ShaclReport:
     """Run pySHACL on ``data`` (a Graph or the union of a Dataset).
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from .errors import KgError, UsageError
+from .procs import collector_paused
 from .schema import ANALYSIS_GRAPH, DATA_NS
 from .sparql import QueryError, get_named_query, parse_term, prepare, query_form
 
@@ -525,6 +526,7 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     return GraphBackend(_oxigraph_dataset(directory), f"oxigraph:{directory}")
 
 
+@collector_paused()
 def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None) -> list[str]:
     """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph dataset.
 

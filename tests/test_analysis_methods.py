@@ -385,14 +385,19 @@ def test_acyclic_and_spectral_radius_read_the_graph_itself():
     assert "diverges" not in micmac.micmac(G, attenuation=0.99).note
 
 
-def test_analysis_pauses_the_cycle_collector_and_restores_it(monkeypatch):
+def test_bulk_work_pauses_the_cycle_collector_and_restores_it(monkeypatch):
     import gc
 
+    from kg import loader
     from kg.analysis import report
     from kg.store import open_backend
 
     from .conftest import FIXTURE_DATA
 
+    seen = []
+    real_load = loader.load_report
+    monkeypatch.setattr(loader, "load_report", lambda *a, **k: seen.append(gc.isenabled()) or real_load(*a, **k))
+    assert loader.load_data(FIXTURE_DATA) and seen == [False] and gc.isenabled()  # (as a decorator too)
     backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
     during = []
     real = report.centrality_table

@@ -6,10 +6,8 @@ themselves stay independent of kg's data.
 
 from __future__ import annotations
 
-import gc
 import json
 import math
-from contextlib import contextmanager
 from pathlib import Path
 
 from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
@@ -21,7 +19,7 @@ from .graphs import Memo, as_backend, coverage_graph, influence_graph
 from .indices import graph_indices
 from .loops import feedback_loops
 from .micmac import micmac
-from ..procs import start_forked
+from ..procs import collector_paused, start_forked
 
 __all__ = ["analyze", "to_markdown", "write_analysis", "run_scenario"]
 
@@ -61,7 +59,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     >>> result["micmac"]["converged"]          # doctest: +SKIP
     True
     """
-    with _collector_paused():
+    with collector_paused():
         backend = Memo(as_backend(source))
         # The audit reads the store alone (no graph of the analysis): where the store lives
         # in this process's memory it goes on in a forked child, beside the influence analysis.
@@ -70,21 +68,6 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
             return _analyze(backend, audit, top, max_loop_length, split, seed, attenuation)
         finally:
             audit.cancel()
-
-
-@contextmanager
-def _collector_paused():
-    """Python's cycle collector paused for the run (and as it was after): the analysis of a
-    corpus makes millions of long-lived objects (graphs, tables) and next to no garbage
-    cycles, and the collector read them all again and again (an eighth of the run at 1,000
-    reports)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> dict:

@@ -22,6 +22,7 @@ from urllib.parse import quote
 import networkx as nx
 
 from ..errors import UsageError
+from ..procs import collector_paused
 from .facts import GraphFacts, read_facts
 from .layout import plane_positions, scale_for, spring_positions, top_nodes
 from .page import Page, esc, legend_html, render_index, render_page
@@ -799,6 +800,7 @@ def _entity_link(ctx: ViewContext, n) -> str:
 # --------------------------------------------------------------------------- public API
 
 
+@collector_paused()
 def build_views(source, lang: str = "en", hops: int = 1, scenario: Mapping[str, float] | None = None,
                 max_nodes: int | None = DEFAULT_MAX_NODES, entities: bool | Iterable[str] = True,
                 scenario_options: Mapping | None = None,
