@@ -723,3 +723,52 @@ def test_batched_layout_gives_networkx_spring_layout_positions():
                                scale=scale_for(len(H)))
         assert set(got) == set(H)
         assert max(abs(got[n][i] - ref[n][i]) for n in H for i in (0, 1)) <= 0.051
+
+
+def test_batched_layout_shared_out_over_processes_gives_the_same_positions(monkeypatch):
+    # the explorer of a corpus lays out thousands of neighbourhoods: the batches go to forked
+    # workers above a threshold (forced here); the positions are the same as in one process
+    from kg import procs
+    from kg.viz import layout
+
+    graphs = [nx.gnp_random_graph(n, 0.3, seed=n) for n in range(2, 60)] * 3
+    alone = layout.spring_positions_many(graphs)
+    shares = []
+    real = procs.map_forked
+
+    def forced(func, items, sizes=None, min_total=0, workers=None):
+        shares.append((len(items), sum(sizes), min_total))
+        return real(func, items, sizes, min_total=0, workers=2)
+
+    monkeypatch.setattr(layout, "map_forked", forced)
+    assert layout.spring_positions_many(graphs) == alone
+    [(batches, work, threshold)] = shares
+    assert batches > 1 and work > 0 and threshold == layout._FORK_FROM
+
+
+def _top_nodes_reference(G, max_nodes, score):
+    """The rule top_nodes follows: highest score, then degree, then id."""
+    degree = dict(G.degree())
+    ranked = sorted(G, key=lambda n: (-float(score.get(n, 0.0) or 0.0), -degree[n], str(n)))
+    return sorted(ranked[:max_nodes], key=str)
+
+
+def test_top_nodes_breaks_ties_by_degree_then_id_on_views_too():
+    import random
+
+    from kg.viz.layout import top_nodes
+
+    rng = random.Random(5)
+    for trial in range(60):
+        G = nx.gnp_random_graph(rng.randint(5, 40), rng.random() * 0.3, seed=trial, directed=trial % 2 == 0)
+        view = G.subgraph([n for n in G if rng.random() < 0.8])
+        for H in (G, view):
+            # few distinct scores (many ties), some missing or None
+            score = {n: rng.choice([0, 1, 1, 2, 3.5, None]) for n in H if rng.random() < 0.9}
+            for cap in (1, 3, len(H) // 2 or 1, len(H) - 1 or 1):
+                kept, capped = top_nodes(H, cap, score)
+                if cap >= len(H):
+                    assert not capped
+                    continue
+                assert capped and kept == _top_nodes_reference(H, cap, score), (trial, cap)
+    assert top_nodes(nx.path_graph(4), 2, {0: float("nan"), 3: 1.0}) == ([1, 3], True)

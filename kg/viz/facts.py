@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 
 __all__ = ["EntityFacts", "FigureFacts", "ReportFacts", "GraphFacts", "read_facts"]
 
 _DEFINITIONS = """
-SELECT ?e ?text WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . } ORDER BY ?e ?text"""
+SELECT ?e ?text (LANG(?text) AS ?lang) WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . } ORDER BY ?e ?text"""
 
 _CATEGORIES = """
 SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . } ORDER BY ?e ?category"""
@@ -37,10 +38,10 @@ SELECT ?f ?value ?scale ?unit ?currency ?year ?kind ?qualifier ?m WHERE {
 } ORDER BY ?f ?m"""
 
 _REPORTS = """
-SELECT ?r ?id ?title WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . } ORDER BY ?r ?title"""
+SELECT ?r ?id ?title (LANG(?title) AS ?lang) WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . } ORDER BY ?r ?title"""
 
 _TOC = """
-SELECT ?r ?sid ?level ?order ?heading WHERE {
+SELECT ?r ?sid ?level ?order ?heading (LANG(?heading) AS ?lang) WHERE {
   ?s a kgo:Section ; dcterms:identifier ?sid ; kgo:level ?level ; kgo:order ?order ;
      dcterms:title ?heading ; dcterms:isPartOf+ ?r .
   ?r a kgo:Report .
@@ -111,16 +112,18 @@ class GraphFacts:
         return list(index[1].get(iri, ()))
 
 
-def _text(term) -> str:
-    return "" if term is None else str(term)
+def _text(value: str | None) -> str:
+    return "" if value is None else value
 
 
-def _number(term) -> str:
+def _number(value: str | None) -> str:
     """A decimal as written (``800``, ``14.5``), without a trailing ``.0``."""
-    if term is None:
+    if value is None:
         return ""
-    value = term.toPython() if hasattr(term, "toPython") else term
-    text = format(value, "f") if not isinstance(value, str) else value
+    try:
+        text = format(Decimal(value), "f")
+    except InvalidOperation:  # (not a number: shown as it is)
+        text = value
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
@@ -152,37 +155,35 @@ def read_facts(source) -> GraphFacts:
     backend = as_backend(source)
     facts = GraphFacts()
     entity = lambda iri: facts.entities.setdefault(iri, EntityFacts())  # noqa: E731
-    for r in backend.query(_DEFINITIONS).rows:
-        lang = getattr(r["text"], "language", None) or "en"
-        entity(str(r["e"])).description[lang] = str(r["text"])
-    for r in backend.query(_CATEGORIES).rows:
-        entity(str(r["e"])).category = str(r["category"])
+    # (the answers read as plain strings, a literal's language asked for where it counts:
+    # rdflib terms for the hundreds of thousands of rows of a corpus took seconds)
+    for e, text, lang in backend.query(_DEFINITIONS).values("e", "text", "lang"):
+        entity(e).description[lang or "en"] = text
+    for e, category in backend.query(_CATEGORIES).values("e", "category"):
+        entity(e).category = category
     ordered = defaultdict(set)
-    for r in backend.query(_SECTIONS).rows:
-        ordered[str(r["e"])].add((int(r["order"].toPython()), str(r["sid"])))
+    for e, order, sid in backend.query(_SECTIONS).values("e", "order", "sid"):
+        ordered[e].add((int(order), sid))
     for iri, pairs in ordered.items():
         entity(iri).sections = [sid for _, sid in sorted(pairs)]
-    for r in backend.query(_FIGURES).rows:
-        iri = str(r["f"])
+    names = ("f", "value", "unit", "kind", "scale", "currency", "year", "qualifier", "m")
+    for iri, value, unit, kind, scale, currency, year, qualifier, m in backend.query(_FIGURES).values(*names):
         fig = facts.figures.get(iri)
         if fig is None:
             fig = facts.figures[iri] = FigureFacts(
-                value=_number(r["value"]), unit=_text(r["unit"]), kind=_text(r["kind"]), scale=_text(r.get("scale")),
-                currency=_text(r.get("currency")), year=_text(r.get("year")), qualifier=_text(r.get("qualifier")))
-        if r.get("m") is not None and str(r["m"]) not in fig.measures:
-            fig.measures.append(str(r["m"]))
+                value=_number(value), unit=_text(unit), kind=_text(kind), scale=_text(scale),
+                currency=_text(currency), year=_text(year), qualifier=_text(qualifier))
+        if m is not None and m not in fig.measures:
+            fig.measures.append(m)
     for fig in facts.figures.values():
         fig.measures.sort()
     reports = {}
-    for r in backend.query(_REPORTS).rows:
-        rep = reports.setdefault(str(r["r"]), ReportFacts(id=str(r["id"])))
-        rep.title[getattr(r["title"], "language", None) or "en"] = str(r["title"])
+    for r, id_, title, lang in backend.query(_REPORTS).values("r", "id", "title", "lang"):
+        reports.setdefault(r, ReportFacts(id=id_)).title[lang or "en"] = title
     toc = defaultdict(dict)
-    for r in backend.query(_TOC).rows:
-        key = (str(r["r"]), str(r["sid"]))
-        row = toc[key].setdefault("row", {"number": str(r["sid"]), "level": int(r["level"].toPython()),
-                                          "order": int(r["order"].toPython()), "heading": {}})
-        row["heading"][getattr(r["heading"], "language", None) or "en"] = str(r["heading"])
+    for r, sid, level, order, heading, lang in backend.query(_TOC).values("r", "sid", "level", "order", "heading", "lang"):
+        row = toc[r, sid].setdefault("row", {"number": sid, "level": int(level), "order": int(order), "heading": {}})
+        row["heading"][lang or "en"] = heading
     for (report_iri, sid), d in toc.items():
         if report_iri in reports:
             reports[report_iri].sections.append(d["row"])

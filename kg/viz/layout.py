@@ -13,6 +13,8 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import networkx as nx
 
+from ..procs import map_forked
+
 __all__ = ["scale_for", "spring_positions", "spring_positions_many", "spiral_positions", "plane_positions", "top_nodes", "SEED", "SCALE"]
 
 SEED = 7
@@ -99,23 +101,39 @@ def spring_positions_many(graphs: Iterable[nx.Graph], seed: int = SEED, scale: f
         else:
             small.append((i, H, size))
     # k a little above networkx's default 1/sqrt(n) spreads labelled nodes apart
-    for i, pos in _fr_batches([(H, 1.6 / math.sqrt(len(H)), size) for _, H, size in small], seed, iterations):
-        out[small[i][0]] = {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
+    jobs = [(H, 1.6 / math.sqrt(len(H)), size) for _, H, size in small]
+    batches = _batches([len(H) for H, _, _ in jobs])
+    # the batches shared out over the cores (an entity explorer of thousands of
+    # neighbourhoods: seconds of numpy), where there is enough work for a fork to pay
+    laid_out = map_forked(lambda batch: _fruchterman_reingold_batch([jobs[j] for j in batch], seed, iterations),
+                          batches, sizes=[len(batch) * max(len(jobs[j][0]) for j in batch) ** 2 for batch in batches],
+                          min_total=_FORK_FROM)
+    for batch, positions in zip(batches, laid_out):
+        for j, pos in zip(batch, positions):
+            out[small[j][0]] = {n: (round(float(x), 1), round(float(y), 1)) for n, (x, y) in pos.items()}
     return out
 
 
-def _fr_batches(jobs, seed: int, iterations: int, budget: int = 1 << 21):
-    """(index, node → position array) for each (graph, k, scale) job, graphs of similar size
-    run together so that padding stays small and each batch under ``budget`` node pairs."""
-    order = sorted(range(len(jobs)), key=lambda j: len(jobs[j][0]))
+_FORK_FROM = 200_000  # node pairs in all the batches (about a second of layout)
+
+
+def _batches(sizes: list[int], budget: int = 1 << 16) -> list[list[int]]:
+    """The jobs (by their graphs' sizes) in batches of similar size, so that padding stays
+    small, each under ``budget`` node pairs (or one graph): a batch's arrays then stay in
+    the processor's cache, which made the layouts of many neighbourhoods twice as fast as
+    batches of 2 million pairs."""
+    order = sorted(range(len(sizes)), key=sizes.__getitem__)
+    batches: list[list[int]] = []
     batch: list[int] = []
-    for j in order + [None]:
-        n = 0 if j is None else len(jobs[j][0])
-        if batch and (j is None or n > 2 * len(jobs[batch[0]][0]) or (len(batch) + 1) * n * n > budget):
-            yield from zip(batch, _fruchterman_reingold_batch([jobs[b] for b in batch], seed, iterations))
+    for j in order:
+        n = sizes[j]
+        if batch and (n > 2 * sizes[batch[0]] or (len(batch) + 1) * n * n > budget):
+            batches.append(batch)
             batch = []
-        if j is not None:
-            batch.append(j)
+        batch.append(j)
+    if batch:
+        batches.append(batch)
+    return batches
 
 
 def _fruchterman_reingold_batch(jobs, seed: int, iterations: int, threshold: float = 1e-4) -> list[dict]:
@@ -283,7 +301,22 @@ def top_nodes(G: nx.Graph, max_nodes: int | None, score: Mapping | None = None) 
         return sorted(nodes, key=str), False
     if max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1, not {max_nodes}")
-    degree = dict(G.degree())
-    score = score or {}
-    ranked = sorted(nodes, key=lambda n: (-float(score.get(n, 0.0) or 0.0), -degree[n], str(n)))
-    return sorted(ranked[:max_nodes], key=str), True
+    if not score:
+        degree = dict(G.degree())
+        ranked = sorted(nodes, key=lambda n: (-degree[n], str(n)))
+        return sorted(ranked[:max_nodes], key=str), True
+    value = {n: _number(score.get(n)) for n in nodes}
+    # the degree breaks ties only among the nodes that share the last score kept: counted
+    # for those alone (on a subgraph view of a large graph, counting it for every node
+    # took seconds)
+    cut = sorted(value.values(), reverse=True)[max_nodes - 1]
+    kept = [n for n in nodes if value[n] > cut]
+    tied = [n for n in nodes if value[n] == cut]
+    degree = dict(G.degree(tied))
+    kept += sorted(tied, key=lambda n: (-degree[n], str(n)))[:max_nodes - len(kept)]
+    return sorted(kept, key=str), True
+
+
+def _number(x) -> float:
+    value = float(x or 0.0)
+    return value if value == value else 0.0  # (NaN as 0: it has no place in an order)
