@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 
 import networkx as nx
@@ -159,7 +160,7 @@ def select_values(backend, text: str, *names: str) -> list[tuple]:
     return backend.query(text).values(*names)
 
 
-def _sorted_values(backend, text: str, *names: str) -> list[tuple]:
+def sorted_values(backend, text: str, *names: str) -> list[tuple]:
     """:func:`select_values`, sorted (an unbound value first, as ORDER BY would)."""
     rows = select_values(backend, text, *names)
     if any(None in row for row in rows):
@@ -169,7 +170,7 @@ def _sorted_values(backend, text: str, *names: str) -> list[tuple]:
 
 def _keys(backend) -> _Keys:
     def make():
-        return _Keys(_sorted_values(backend, _NODES, "e", "type", "zh", "en", "unaddressed", "id"))
+        return _Keys(sorted_values(backend, _NODES, "e", "type", "zh", "en", "unaddressed", "id"))
 
     # (every graph of a run reads the same keys)
     return backend.keep("keys", make) if isinstance(backend, Memo) else make()
@@ -191,7 +192,7 @@ def influence_graph(source) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     sections = defaultdict(set)
-    for frm, to, section, polarity, strength in _sorted_values(backend, _INFLUENCES, "from", "to", "section", "polarity", "strength"):
+    for frm, to, section, polarity, strength in sorted_values(backend, _INFLUENCES, "from", "to", "section", "polarity", "strength"):
         a, b = keys.add_node(G, frm), keys.add_node(G, to)
         strength = int(strength)
         sign = 1 if polarity == "positive" else -1
@@ -214,14 +215,14 @@ def entity_graph(source) -> nx.MultiDiGraph:
     for iri in keys.info:
         keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for frm, p, to, section in _sorted_values(backend, _RELATIONS, "from", "p", "to", "section"):
+    for frm, p, to, section in sorted_values(backend, _RELATIONS, "from", "p", "to", "section"):
         grouped[frm, _local(p), to].add(section)
-    for frm, to, section in _sorted_values(backend, _INFLUENCES, "from", "to", "section"):
+    for frm, to, section in sorted_values(backend, _INFLUENCES, "from", "to", "section"):
         grouped[frm, "influences", to].add(section)
     for (a, rel, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=rel, relation=rel, sections=sorted(secs, key=_numkey))
-    for a, p, b in _sorted_values(backend, _FIELD_LINKS, "from", "p", "to"):
+    for a, p, b in sorted_values(backend, _FIELD_LINKS, "from", "p", "to"):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=_local(p), relation=_local(p), sections=[])
     return G
@@ -238,7 +239,7 @@ def coverage_graph(source) -> nx.DiGraph:
         if d["type"] == "Challenge":
             keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for frm, to, section in _sorted_values(backend, _ADDRESSES, "from", "to", "section"):
+    for frm, to, section in sorted_values(backend, _ADDRESSES, "from", "to", "section"):
         grouped[frm, to].add(section)
     for (a, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
@@ -251,6 +252,7 @@ def _local(term) -> str:
     return s[len(ONTOLOGY_NS):] if s.startswith(ONTOLOGY_NS) else s.rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
+@lru_cache(maxsize=65536)  # (a corpus repeats a few hundred section numbers a million times)
 def _numkey(number: str):
     return tuple(int(p) for p in number.split(".") if p.isdigit())
 
