@@ -38,6 +38,20 @@ def test_influence_graph_on_embedded_oxigraph_is_the_same(G):
     assert nx.utils.graphs_equal(G, other)
 
 
+def test_graphs_made_through_a_memo_are_made_once_and_shared(tiny_kg):
+    # the build job's analysis and views each wrap the run's Memo in their own: the graphs
+    # are kept in the one underneath, so both read the same ones
+    from kg.analysis.graphs import Memo
+
+    inner = Memo(tiny_kg.backend())
+    for make in (influence_graph, entity_graph, coverage_graph):
+        shared = make(Memo(inner))
+        assert make(inner) is shared and make(Memo(Memo(inner))) is shared
+        alone = make(tiny_kg)
+        assert make(tiny_kg) is not alone  # (no Memo: made afresh)
+        assert nx.utils.graphs_equal(shared, alone) and list(shared) == list(alone)
+
+
 def test_entity_and_coverage_graphs(tiny_kg):
     E = entity_graph(tiny_kg)
     assert E.number_of_nodes() == 19

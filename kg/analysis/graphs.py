@@ -66,7 +66,9 @@ class Memo:
 
     The analysis graphs share their queries (every graph needs the entities; the entity
     and influence graphs both need the influences): wrap the backend once per run so each
-    is asked once. Only for a graph that does not change meanwhile.
+    is asked once. Only for a graph that does not change meanwhile. The networkx graphs
+    made through a Memo are kept too and handed to every caller: read them, do not change
+    them (copy one to change it).
     """
 
     def __init__(self, backend):
@@ -107,7 +109,10 @@ class Memo:
 
     def keep(self, name: str, make):
         """``make()``, made once per Memo and kept under ``name`` (for what is built from
-        the kept answers, such as the analysis graphs' node keys)."""
+        the kept answers: the analysis graphs and their node keys). A Memo over another
+        keeps them in the one underneath, so that a run's analysis and views share them."""
+        if isinstance(self.backend, Memo):
+            return self.backend.keep(name, make)
         if name not in self._made:
             self._made[name] = make()
         return self._made[name]
@@ -189,6 +194,12 @@ def influence_graph(source) -> nx.DiGraph:
     -0.6666666666666666
     """
     backend = as_backend(source)
+    if isinstance(backend, Memo):  # (made once per run: the analysis and the views share it)
+        return backend.keep("influence_graph", lambda: _influence_graph(backend))
+    return _influence_graph(backend)
+
+
+def _influence_graph(backend) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     sections = defaultdict(set)
@@ -210,6 +221,12 @@ def entity_graph(source) -> nx.MultiDiGraph:
     records them, ``sections``.
     """
     backend = as_backend(source)
+    if isinstance(backend, Memo):  # (made once per run: the analysis and the views share it)
+        return backend.keep("entity_graph", lambda: _entity_graph(backend))
+    return _entity_graph(backend)
+
+
+def _entity_graph(backend) -> nx.MultiDiGraph:
     keys = _keys(backend)
     G = nx.MultiDiGraph()
     for iri in keys.info:
@@ -233,6 +250,12 @@ def coverage_graph(source) -> nx.DiGraph:
     recommendations, technologies, regulations, …, with their sections (the ``addresses``
     edges of :func:`entity_graph`, read on their own)."""
     backend = as_backend(source)
+    if isinstance(backend, Memo):  # (made once per run: the analysis and the views share it)
+        return backend.keep("coverage_graph", lambda: _coverage_graph(backend))
+    return _coverage_graph(backend)
+
+
+def _coverage_graph(backend) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     for iri, d in keys.info.items():
