@@ -725,32 +725,36 @@ def test_start_forked_reports_a_child_that_died_and_can_be_cancelled():
         job.result()
 
 
-def test_analysis_audit_is_the_same_forked_or_not(monkeypatch):
-    # on a store in memory the figure audit and the restatements go on in a forked child;
-    # the result is the same as in one process, and a store on disk is never forked
-    from kg.analysis.report import analyze
+def test_analysis_is_the_same_with_its_parts_forked_or_not(monkeypatch):
+    # on a store in memory the figure audit and the restatements go on in a forked child,
+    # and on a large influence graph MICMAC and the loops in another; the result is the same
+    # as in one process, and a store on disk is never read from a fork
+    from kg.analysis import report
     from kg.store import GraphBackend, open_backend
 
     from .conftest import FIXTURE_DATA
-
-    from kg.analysis import report
 
     asked = []
     real = report.start_forked
 
     def spy(func, *args, fork=True):
-        asked.append(fork)
+        asked.append((func.__name__, fork))
         return real(func, *args, fork=fork)
 
     monkeypatch.setattr(report, "start_forked", spy)
     backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
     assert backend.forkable and not GraphBackend(None, "oxigraph:/some/dir").forkable
-    forked = analyze(backend)
+    small = report.analyze(backend)  # (a small graph: MICMAC and the loops stay here)
+    monkeypatch.setattr(report, "_FORK_FROM_EDGES", 0)
+    forked = report.analyze(backend)
     monkeypatch.setattr(GraphBackend, "forkable", property(lambda self: False))
-    alone = analyze(backend)
-    assert asked == [True, False]
-    assert forked == alone
+    monkeypatch.setattr(report, "_FORK_FROM_EDGES", 10 ** 9)
+    alone = report.analyze(backend)
+    assert asked == [("_audit", True), ("_structure", False), ("_audit", True), ("_structure", True),
+                     ("_audit", False), ("_structure", False)]
+    assert forked == alone == small
     assert alone["audit"]["figures"] and alone["audit"]["repetitions"] is not None
+    assert alone["micmac"]["table"] and alone["loops"]["count"] > 0
 
 
 def test_communities_sum_magnitudes_over_both_directions():

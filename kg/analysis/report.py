@@ -64,14 +64,25 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
         # The audit reads the store alone (no graph of the analysis): where the store lives
         # in this process's memory it goes on in a forked child, beside the influence analysis.
         audit = start_forked(_audit, backend, fork=getattr(backend, "forkable", False))
+        jobs = [audit]
         try:
-            return _analyze(backend, audit, top, max_loop_length, split, seed, attenuation)
+            return _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation)
         finally:
-            audit.cancel()
+            for job in jobs:
+                job.cancel()
 
 
-def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> dict:
+# MICMAC and the feedback loops go to a forked child from this many influence edges on
+# (about a second of work: less than that is not worth a fork)
+_FORK_FROM_EDGES = 50_000
+
+
+def _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation) -> dict:
     G = influence_graph(backend)
+    # (the graph reaches the child by the fork; it reads no store)
+    structure = start_forked(_structure, G, split, attenuation, max_loop_length, top,
+                             fork=G.number_of_edges() >= _FORK_FROM_EDGES)
+    jobs.append(structure)
     C = coverage_graph(backend)
     table = centrality_table(G)
     metrics = sorted({m for row in table.values() for m in row})
@@ -82,21 +93,14 @@ def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> 
     for t in RANKED_TYPES:
         rankings[t] = {m: [[n, table[n][m]] for n, _ in rank({n: _nan0(table[n][m]) for n in of_type[t]}, top=top)]
                        for m in metrics}
-    mm = micmac(G, split=split)
-    plain_note = None
-    if not mm.converged:
-        # a reducible or periodic matrix: the plain powers never settle, so report the
-        # attenuated (Katz-like) variant instead and say so
-        plain_note = mm.note
-        mm = micmac(G, split=split, attenuation=attenuation)
-    loops = feedback_loops(G, max_length=max_loop_length)
     pagerank = {n: _nan0(table[n].get("pagerank", 0.0)) for n in table}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     comms = communities(G, seed=seed)
-    figure_iris, findings, reps = audit.result()
+    figure_iris, findings, reps = jobs[0].result()
+    micmac_part, loops_part = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
@@ -106,19 +110,8 @@ def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> 
         "nodes": nodes,
         "centrality": table,
         "rankings": rankings,
-        "micmac": {
-            "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
-            "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
-            "table": [{"node": n, "influence": mm.influence[n], "dependence": mm.dependence[n],
-                       "indirect_influence": mm.indirect_influence[n], "indirect_dependence": mm.indirect_dependence[n],
-                       "class": mm.classes[n], "indirect_class": mm.indirect_classes[n]}
-                      for n in sorted(mm.nodes, key=lambda n: (-mm.indirect_influence[n], n))],
-        },
-        "loops": {"max_length": max_loop_length, "count": len(loops),
-                  "reinforcing": sum(1 for lp in loops if lp.polarity == "reinforcing"),
-                  "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
-                  "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
-                                for lp in loops[:top * 2]]},
+        "micmac": micmac_part,
+        "loops": loops_part,
         "communities": [{"members": sorted(c), "hubs": [n for n, _ in rank({m: pagerank.get(m, 0) for m in c}, top=3)]}
                         for c in comms],
         "leverage": [{"recommendation": n, "score": s, "direct": covered[n].direct,
@@ -131,6 +124,32 @@ def _analyze(backend, audit, top, max_loop_length, split, seed, attenuation) -> 
                   "repetitions": reps},
     }
     return _clean(result)
+
+
+def _structure(G, split, attenuation, max_loop_length, top) -> tuple[dict, dict]:
+    """The result's ``micmac`` and ``loops`` parts (read on the influence graph alone)."""
+    mm = micmac(G, split=split)
+    plain_note = None
+    if not mm.converged:
+        # a reducible or periodic matrix: the plain powers never settle, so report the
+        # attenuated (Katz-like) variant instead and say so
+        plain_note = mm.note
+        mm = micmac(G, split=split, attenuation=attenuation)
+    loops = feedback_loops(G, max_length=max_loop_length)
+    micmac_part = {
+        "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
+        "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
+        "table": [{"node": n, "influence": mm.influence[n], "dependence": mm.dependence[n],
+                   "indirect_influence": mm.indirect_influence[n], "indirect_dependence": mm.indirect_dependence[n],
+                   "class": mm.classes[n], "indirect_class": mm.indirect_classes[n]}
+                  for n in sorted(mm.nodes, key=lambda n: (-mm.indirect_influence[n], n))],
+    }
+    loops_part = {"max_length": max_loop_length, "count": len(loops),
+                  "reinforcing": sum(1 for lp in loops if lp.polarity == "reinforcing"),
+                  "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
+                  "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
+                                for lp in loops[:top * 2]]}
+    return micmac_part, loops_part
 
 
 def _audit(backend) -> tuple[dict, list, list]:
