@@ -2,16 +2,17 @@
 Python's cycle collector kept out of the way of kg's bulk work.
 
 kg forks (SHACL beside the build, reports built side by side, the components of a corpus
-graph analysed side by side, the audit of a corpus beside its influence analysis) only where a fork is available and no other thread runs: a
-thread holding a lock at the moment of the fork (a notebook's, a server's) would leave the
-child waiting for it forever. Elsewhere the same work runs in this process, with the same
-result.
+graph analysed side by side, the audit and MICMAC beside the rest of an analysis, layouts of
+many views) only where a fork is available and no other thread runs: a thread holding a lock
+at the moment of the fork (a notebook's, a server's) would leave the child waiting for it
+forever. Elsewhere the same work runs in this process, with the same result.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+import pickle
 import sys
 import threading
 from collections.abc import Callable, Sequence
@@ -25,8 +26,9 @@ def can_fork() -> bool:
     """True where ``fork`` exists and this process runs one thread."""
     import multiprocessing
 
+    # (a child of start_forked is a daemon process, which multiprocessing lets start none)
     return (hasattr(os, "fork") and threading.active_count() == 1
-            and "fork" in multiprocessing.get_all_start_methods())
+            and "fork" in multiprocessing.get_all_start_methods() and not multiprocessing.current_process().daemon)
 
 
 def cores() -> int:
@@ -162,8 +164,9 @@ def _call_child(func, args, conn) -> None:
             conn.send(("ok", func(*args)))
         except BaseException as exc:  # noqa: BLE001  (handed to the parent, which raises it)
             try:
+                pickle.loads(pickle.dumps(exc))  # (one that would not come back whole goes as text)
                 conn.send(("error", exc))
-            except Exception:  # noqa: BLE001  (an exception that does not pickle)
+            except Exception:  # noqa: BLE001
                 conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         conn.close()

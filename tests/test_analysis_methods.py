@@ -700,6 +700,9 @@ def test_start_forked_returns_what_the_child_made_and_raises_what_it_raised():
         procs.start_forked(_boom, "no such figure").result()
     with pytest.raises(RuntimeError, match="_Unpicklable: held"):  # (as text when it does not pickle)
         procs.start_forked(_unpicklable).result()
+    # work shared out inside the child stays in the child (a daemon process starts none)
+    job = procs.start_forked(lambda: procs.map_forked(lambda x: (x * x, os.getpid()), list(range(8)), workers=2))
+    assert [v for v, _ in job.result()] == [x * x for x in range(8)]
     # not forked when told not to: made here, when the result is asked for
     made = []
     job = procs.start_forked(lambda: made.append(os.getpid()) or "done", fork=False)
