@@ -10,6 +10,7 @@ import json
 import math
 from pathlib import Path
 
+from ..procs import collector_paused, start_forked
 from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
 from .centrality import centrality_table, rank
 from .communities import communities
@@ -19,7 +20,6 @@ from .graphs import Memo, as_backend, coverage_graph, influence_graph
 from .indices import graph_indices
 from .loops import feedback_loops
 from .micmac import micmac
-from ..procs import collector_paused, start_forked
 
 __all__ = ["analyze", "to_markdown", "write_analysis", "run_scenario"]
 
@@ -99,7 +99,8 @@ def _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation) -> d
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     comms = communities(G, seed=seed)
-    figure_iris, findings, reps = jobs[0].result()
+    audit = jobs[0]  # (started by analyze, before the graphs)
+    figure_iris, findings, reps = audit.result()
     micmac_part, loops_part = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
