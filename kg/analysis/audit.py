@@ -175,7 +175,8 @@ _SECTION_NUMBERS = "SELECT ?sec ?section WHERE { ?sec a kgo:Section ; dcterms:id
 def section_contents(backend) -> dict[str, dict[str, set[str]]]:
     """Report id → section number → the IRIs of the entities, figures, relations and
     influences that cite it (reports and their sections in sorted order)."""
-    where = {sec: (_report_of(sec), section) for sec, section in backend.query(_SECTION_NUMBERS).values("sec", "section")}
+    numbers = backend.query(_SECTION_NUMBERS).values("sec", "section")
+    where = {sec: (_report_of(sec), section) for sec, section in numbers}
     out: dict[str, dict[str, set[str]]] = {}
     for sec, item in backend.query(_CITATIONS).values("sec", "x"):
         if sec in where:

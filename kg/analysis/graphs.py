@@ -203,7 +203,8 @@ def _influence_graph(backend) -> nx.DiGraph:
     keys = _keys(backend)
     G = nx.DiGraph()
     sections = defaultdict(set)
-    for frm, to, section, polarity, strength in sorted_values(backend, _INFLUENCES, "from", "to", "section", "polarity", "strength"):
+    rows = sorted_values(backend, _INFLUENCES, "from", "to", "section", "polarity", "strength")
+    for frm, to, section, polarity, strength in rows:
         a, b = keys.add_node(G, frm), keys.add_node(G, to)
         strength = int(strength)
         sign = 1 if polarity == "positive" else -1

@@ -63,7 +63,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
         backend = Memo(as_backend(source))
         # The audit reads the store alone (no graph of the analysis): where the store lives
         # in this process's memory it goes on in a forked child, beside the influence analysis.
-        audit = start_forked(_audit, backend, fork=getattr(backend, "forkable", False))
+        audit = start_forked(_audit, backend, fork=backend.forkable)
         jobs = [audit]
         try:
             return _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation)
@@ -163,7 +163,8 @@ def _audit(backend) -> tuple[dict, list, list]:
         findings += [(report, f) for f in audit_figures(figures)]
     # (asked once and large — a row per citation — so not kept by the Memo)
     reps = sorted(({**r, "report": report} for report, contents in section_contents(backend.uncached()).items()
-                   for r in repetitions(contents)), key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
+                   for r in repetitions(contents)),
+                  key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
     return figure_iris, findings, reps
 
 

@@ -40,7 +40,9 @@ SELECT ?f ?value ?scale ?unit ?currency ?year ?kind ?qualifier ?m WHERE {
 }"""
 
 _REPORTS = """
-SELECT ?r ?id ?title (LANG(?title) AS ?lang) WHERE { ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title . }"""
+SELECT ?r ?id ?title (LANG(?title) AS ?lang) WHERE {
+  ?r a kgo:Report ; dcterms:identifier ?id ; dcterms:title ?title .
+}"""
 
 _TOC = """
 SELECT ?r ?sid ?level ?order ?heading (LANG(?heading) AS ?lang) WHERE {
@@ -157,10 +159,10 @@ def read_facts(source) -> GraphFacts:
     backend = as_backend(source)
     facts = GraphFacts()
     entity = lambda iri: facts.entities.setdefault(iri, EntityFacts())  # noqa: E731
-    # (the answers read as plain strings, a literal's language asked for where it counts:
-    # rdflib terms for the hundreds of thousands of rows of a corpus took seconds)
-    # The rows are sorted here (not by ORDER BY, a quarter of these queries' time on
-    # Oxigraph), so that where an entity says a thing twice the same one is shown each time.
+    # The answers are read as plain strings, a literal's language asked for where it counts
+    # (rdflib terms for the hundreds of thousands of rows of a corpus took seconds), and
+    # sorted here rather than by ORDER BY (a quarter of these queries' time on Oxigraph), so
+    # that where an entity says a thing twice the same one is shown each time.
     for e, text, lang in sorted_values(backend, _DEFINITIONS, "e", "text", "lang"):
         entity(e).description[lang or "en"] = text
     for e, category in sorted_values(backend, _CATEGORIES, "e", "category"):
@@ -188,7 +190,8 @@ def read_facts(source) -> GraphFacts:
         reports.setdefault(r, ReportFacts(id=id_)).title[lang or "en"] = title
     toc = defaultdict(dict)
     rows = select_values(backend, _TOC, "r", "sid", "level", "order", "heading", "lang")
-    for r, sid, level, order, heading, lang in sorted(rows, key=lambda row: (row[0], int(row[3]), row[1], row[4], row[5])):
+    by_order = sorted(rows, key=lambda row: (row[0], int(row[3]), row[1], row[4], row[5]))  # (a Memo's list: a copy)
+    for r, sid, level, order, heading, lang in by_order:
         row = toc[r, sid].setdefault("row", {"number": sid, "level": int(level), "order": int(order), "heading": {}})
         row["heading"][lang or "en"] = heading
     for (report_iri, sid), d in toc.items():

@@ -246,7 +246,7 @@ class ViewContext:
             wanted = {self.resolve(k) for k in ([entities] if isinstance(entities, str) else entities)}
         #: how many entities asked for a view, before the cap
         self.entities_total = len(wanted)
-        kept, _ = top_nodes(self.E if len(wanted) == len(self.E) else self.E.subgraph(wanted), max_entities, self.degree)
+        kept, _ = top_nodes(self.E.subgraph(wanted), max_entities, self.degree)
         #: node key → relative link to its view in the explorer (``entities.html#id``)
         self.entity_pages = {n: entity_href(n) for n in kept}
         self.scenario = None  # (clamp, ScenarioResult), set by :meth:`run_scenario`
