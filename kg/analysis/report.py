@@ -60,16 +60,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     True
     """
     with collector_paused():
-        backend = Memo(as_backend(source))
-        # The audit reads the store alone (no graph of the analysis): where the store lives
-        # in this process's memory it goes on in a forked child, beside the influence analysis.
-        audit = start_forked(_audit, backend, fork=backend.forkable)
-        jobs = [audit]
-        try:
-            return _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation)
-        finally:
-            for job in jobs:
-                job.cancel()
+        return _analyze(Memo(as_backend(source)), top, max_loop_length, split, seed, attenuation)
 
 
 # MICMAC and the feedback loops go to a forked child from this many influence edges on
@@ -77,13 +68,27 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
 _FORK_FROM_EDGES = 50_000
 
 
-def _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation) -> dict:
+def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
     G = influence_graph(backend)
-    # (the graph reaches the child by the fork; it reads no store)
-    structure = start_forked(_structure, G, split, attenuation, max_loop_length, top,
-                             fork=G.number_of_edges() >= _FORK_FROM_EDGES)
-    jobs.append(structure)
     C = coverage_graph(backend)
+    # The figure audit and the restatement check read the store alone: where it lives in
+    # this process's memory they go on in a forked child, beside the rest — forked only now,
+    # after this process's own reads. A child shares its parent's pages until either writes
+    # to one, and reading an Oxigraph store writes (its entries are reference-counted): the
+    # parent reading with a child alive had every store page it touched copied (~12 µs a
+    # page on a 2-core VM), which at 1,000 reports cost more than the child saved.
+    jobs = [start_forked(_audit, backend, fork=backend.forkable)]
+    try:
+        # (the graph reaches the child by the fork; it reads no store)
+        jobs.append(start_forked(_structure, G, split, attenuation, max_loop_length, top,
+                                 fork=G.number_of_edges() >= _FORK_FROM_EDGES))
+        return _clean(_result(G, C, *jobs, top, seed))
+    finally:
+        for job in jobs:
+            job.cancel()
+
+
+def _result(G, C, audit, structure, top, seed) -> dict:
     table = centrality_table(G)
     metrics = sorted({m for row in table.values() for m in row})
     rankings = {}
@@ -99,7 +104,6 @@ def _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation) -> d
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     comms = communities(G, seed=seed)
-    audit = jobs[0]  # (started by analyze, before the graphs)
     figure_iris, findings, reps = audit.result()
     micmac_part, loops_part = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
@@ -124,7 +128,7 @@ def _analyze(backend, jobs, top, max_loop_length, split, seed, attenuation) -> d
                                "iris": [figure_iris[report][i] for i in f.figures]} for report, f in findings],
                   "repetitions": reps},
     }
-    return _clean(result)
+    return result
 
 
 def _structure(G, split, attenuation, max_loop_length, top) -> tuple[dict, dict]:
