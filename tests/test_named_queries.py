@@ -520,3 +520,41 @@ def test_real_table_of_contents(real):
 
 def test_a_named_query_knows_its_own_name():
     assert {n: q.name for n, q in named_queries().items()} == {n: n for n in named_queries()}
+
+
+@pytest.mark.parametrize("store", ["memory", "oxigraph"])
+def test_listings_give_sections_in_document_order_and_none_for_a_bare_row(data_dir, store):
+    # The listings gather each link's sections in a GROUP BY over rows ordered by section
+    # order: "1.1.10" comes after "1.1.2" in the document though before it as text, and an
+    # entity with no links is one row whose sections cell is unbound on either engine.
+    tiny = data_dir / "tiny"
+    report = tiny / "report.yaml"
+    size = '  - {number: "1.1.2", heading: {zh: 規模, en: Size}}\n'
+    assert size in report.read_text(encoding="utf-8")
+    report.write_text(report.read_text(encoding="utf-8").replace(
+        size, size + '  - {number: "1.1.10", heading: {zh: 其他, en: Other}}\n'), encoding="utf-8")
+    links = tiny / "links.yaml"
+    text = links.read_text(encoding="utf-8")
+    for link in ("{from: tokenisation, type: addresses, to: fraud, sections: [",
+                 "{from: paybox, type: competes_in, to: tipping, sections: [",
+                 "{from: paybox, type: partners_with, to: research-co, sections: ["):
+        assert link in text
+        text = text.replace(link, link + '"1.1.10", ')
+    links.write_text(text, encoding="utf-8")
+    entities = tiny / "entities.yaml"
+    entities.write_text(entities.read_text(encoding="utf-8").replace("entities:\n", """entities:
+  - id: loner
+    type: Competitor
+    label: {zh: 獨行者, en: Loner}
+    description: {zh: 沒有夥伴的平台。, en: A platform with no partners.}
+    sections: ["1.1.10"]
+""", 1), encoding="utf-8")
+    backend = open_backend(data=data_dir, store=store)
+    assert table(run_query("competitors", backend=backend), "competitorId link otherId sections") == [
+        ("loner", None, None, None),
+        ("paybox", "figure", "paybox-share", "1.1.2"),
+        ("paybox", "partner", "research-co", "1.1.2, 1.1.10")]
+    assert table(run_query("technologies", backend=backend), "technologyId link otherId sections") == [
+        ("tokenisation", "addresses", "fraud", "1.1.10, 2.1.1")]
+    assert table(run_query("scenarios", backend=backend), "scenarioId link otherId sections") == [
+        ("tipping", "competes-in", "paybox", "1.1.2, 1.1.10"), ("tipping", "hinders", "fraud", "1.1.1")]
