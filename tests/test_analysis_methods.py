@@ -729,44 +729,39 @@ def test_start_forked_reports_a_child_that_died_and_can_be_cancelled():
 
 
 def test_analysis_is_the_same_with_its_parts_forked_or_not(monkeypatch):
-    # on a store in memory the figure audit and the restatements go on in a forked child,
-    # and on a large influence graph MICMAC and the loops in another; the result is the same
-    # as in one process, a store on disk is never read from a fork, and nothing is forked
-    # before this process has read its graphs (a child alive while the parent reads an
-    # Oxigraph store makes the parent copy the store's pages)
+    # on a large influence graph MICMAC with the loops, and the communities, go on in forked
+    # children; the result is the same as in one process, and nothing is forked before the
+    # store has been read (a child alive while the parent reads an Oxigraph store makes the
+    # parent copy the store's pages)
     from kg.analysis import report
-    from kg.store import GraphBackend, open_backend
+    from kg.store import open_backend
 
     from .conftest import FIXTURE_DATA
 
     asked = []
     real = report.start_forked
-    graphs_read = []
-    real_coverage = report.coverage_graph
+    read = []
+    real_contents = report.section_contents
 
     def spy(func, *args, fork=True):
-        asked.append((func.__name__, fork, len(graphs_read)))
+        asked.append((func.__name__, fork, len(read)))
         return real(func, *args, fork=fork)
 
-    def coverage_graph(backend):
-        graphs_read.append(1)
-        return real_coverage(backend)
+    def contents(backend):
+        read.append(1)
+        return real_contents(backend)
 
     monkeypatch.setattr(report, "start_forked", spy)
-    monkeypatch.setattr(report, "coverage_graph", coverage_graph)
+    monkeypatch.setattr(report, "section_contents", contents)
     backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
-    assert backend.forkable and not GraphBackend(None, "oxigraph:/some/dir").forkable
-    small = report.analyze(backend)  # (a small graph: MICMAC and the loops stay here)
+    small = report.analyze(backend)  # (a small graph: everything stays here)
     monkeypatch.setattr(report, "_FORK_FROM_EDGES", 0)
     forked = report.analyze(backend)
-    monkeypatch.setattr(GraphBackend, "forkable", property(lambda self: False))
-    monkeypatch.setattr(report, "_FORK_FROM_EDGES", 10 ** 9)
-    alone = report.analyze(backend)
-    assert asked == [("_audit", True, 1), ("_structure", False, 1), ("_audit", True, 2), ("_structure", True, 2),
-                     ("_audit", False, 3), ("_structure", False, 3)]
-    assert forked == alone == small
-    assert alone["audit"]["figures"] and alone["audit"]["repetitions"] is not None
-    assert alone["micmac"]["table"] and alone["loops"]["count"] > 0
+    assert asked == [("_structure", False, 1), ("communities", False, 1),
+                     ("_structure", True, 2), ("communities", True, 2)]
+    assert forked == small
+    assert small["audit"]["figures"] and small["audit"]["repetitions"] is not None
+    assert small["micmac"]["table"] and small["loops"]["count"] > 0 and small["communities"]
 
 
 def test_communities_sum_magnitudes_over_both_directions():

@@ -369,6 +369,9 @@ def test_values_are_the_rows_as_plain_strings_on_every_engine(memory, embedded, 
         assert got == expected and len(got) > 1
     with pytest.raises(KeyError, match="no variable nope"):
         embedded.query(_VALUES_QUERY).values("id", "nope")
+    assert embedded.query("SELECT * WHERE {}").values() == [()]  # a row with no variables
+    for backend in (memory, embedded):  # (rdflib gives that query no row at all) and no rows
+        assert backend.query("SELECT ?x WHERE { FILTER(false) }").values() == []
 
 
 def test_oxigraph_rows_are_made_when_first_read():

@@ -6,6 +6,7 @@ checks below are pure functions on those dicts.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
@@ -177,11 +178,14 @@ def section_contents(backend) -> dict[str, dict[str, set[str]]]:
     influences that cite it (reports and their sections in sorted order)."""
     numbers = backend.query(_SECTION_NUMBERS).values("sec", "section")
     where = {sec: (_report_of(sec), section) for sec, section in numbers}
-    out: dict[str, dict[str, set[str]]] = {}
+    cited: dict[str, set[str]] = defaultdict(set)  # (by section IRI first: one lookup a row)
     for sec, item in backend.query(_CITATIONS).values("sec", "x"):
+        cited[sec].add(item)
+    out: dict[str, dict[str, set[str]]] = {}
+    for sec, items in cited.items():
         if sec in where:
             report, section = where[sec]
-            out.setdefault(report, {}).setdefault(section, set()).add(item)
+            out.setdefault(report, {}).setdefault(section, set()).update(items)
     return {report: dict(sorted(sections.items())) for report, sections in sorted(out.items())}
 
 

@@ -88,10 +88,6 @@ class Memo:
     def report_graphs(self) -> list[str]:
         return self.backend.report_graphs()
 
-    @property
-    def forkable(self) -> bool:
-        return getattr(self.backend, "forkable", False)
-
     def values(self, text: str, *names: str) -> list[tuple]:
         """``query(text).values(*names)``, kept as plain strings alone: the answer's RDF
         terms are not kept unless ``query(text)`` itself was asked (a large answer read

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from math import isfinite
 from pathlib import Path
 
 from ..procs import collector_paused, start_forked
@@ -27,18 +28,23 @@ RANKED_TYPES = ("Driver", "Challenge", "Technology")
 
 
 def _clean(x):
-    """JSON-safe: NaN/inf → None, tuples → lists, sets → sorted lists."""
+    """JSON-safe: NaN/inf → None, floats rounded to 6 places, tuples → lists, sets → sorted
+    lists, keys → str."""
     kind = type(x)
     if kind is str or kind is int or kind is bool or x is None:  # most of a large result
         return x
     if kind is dict:
-        return {k if type(k) is str else str(k): _clean(v) for k, v in x.items()}
+        # (plain values and floats, most of a large result, without a call each)
+        return {k if type(k) is str else str(k):
+                v if (t := type(v)) is str or t is int or v is None
+                else (round(v, 6) if isfinite(v) else None) if t is float else _clean(v)
+                for k, v in x.items()}
     if isinstance(x, float):
-        return None if math.isnan(x) or math.isinf(x) else round(x, 6)
+        return round(x, 6) if isfinite(x) else None
     if isinstance(x, dict):
         return {str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
-        return [_clean(v) for v in x]
+        return [v if (t := type(v)) is str or t is int or v is None else _clean(v) for v in x]
     if isinstance(x, set):
         return sorted(_clean(v) for v in x)
     return x
@@ -63,32 +69,37 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
         return _analyze(Memo(as_backend(source)), top, max_loop_length, split, seed, attenuation)
 
 
-# MICMAC and the feedback loops go to a forked child from this many influence edges on
-# (about a second of work: less than that is not worth a fork)
+# MICMAC with the feedback loops, and the communities, go to forked children from this many
+# influence edges on (a second or more of work each: less is not worth a fork)
 _FORK_FROM_EDGES = 50_000
 
 
 def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
+    # Everything the analysis reads from the store is read first, before any fork. A child
+    # shares its parent's pages until either writes to one, and reading an Oxigraph store
+    # writes (its entries are reference-counted): with a child alive, every store page a
+    # process read was copied, ~12 µs a page on a 2-core VM. At 1,000 reports the figure
+    # audit's reads in a child beside the graphs' cost more in copies than they saved.
     G = influence_graph(backend)
     C = coverage_graph(backend)
-    # The figure audit and the restatement check read the store alone: where it lives in
-    # this process's memory they go on in a forked child, beside the rest — forked only now,
-    # after this process's own reads. A child shares its parent's pages until either writes
-    # to one, and reading an Oxigraph store writes (its entries are reference-counted): the
-    # parent reading with a child alive had every store page it touched copied (~12 µs a
-    # page on a 2-core VM), which at 1,000 reports cost more than the child saved.
-    jobs = [start_forked(_audit, backend, fork=backend.forkable)]
+    figures = figures_from(backend)
+    # (asked once and large — a row per citation — so not kept by the Memo)
+    contents = section_contents(backend.uncached())
+    jobs = []
     try:
-        # (the graph reaches the child by the fork; it reads no store)
-        jobs.append(start_forked(_structure, G, split, attenuation, max_loop_length, top,
-                                 fork=G.number_of_edges() >= _FORK_FROM_EDGES))
-        return _clean(_result(G, C, *jobs, top, seed))
+        # On a large graph MICMAC with the loops, and the communities, go to children of their
+        # own, beside the centralities here (the graph reaches them by the fork; they read no
+        # store; the communities then share no work out over the cores themselves).
+        large = G.number_of_edges() >= _FORK_FROM_EDGES
+        jobs.append(start_forked(_structure, G, split, attenuation, max_loop_length, top, fork=large))
+        jobs.append(start_forked(communities, G, seed, fork=large))
+        return _clean(_result(G, C, figures, contents, *jobs, top))
     finally:
         for job in jobs:
             job.cancel()
 
 
-def _result(G, C, audit, structure, top, seed) -> dict:
+def _result(G, C, figures, contents, structure, communities_of_G, top) -> dict:
     table = centrality_table(G)
     metrics = sorted({m for row in table.values() for m in row})
     rankings = {}
@@ -103,8 +114,8 @@ def _result(G, C, audit, structure, top, seed) -> dict:
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
     covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
-    comms = communities(G, seed=seed)
-    figure_iris, findings, reps = audit.result()
+    comms = communities_of_G.result()
+    figure_iris, findings, reps = _audit(figures, contents)
     micmac_part, loops_part = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
@@ -157,17 +168,15 @@ def _structure(G, split, attenuation, max_loop_length, top) -> tuple[dict, dict]
     return micmac_part, loops_part
 
 
-def _audit(backend) -> tuple[dict, list, list]:
+def _audit(figures, contents) -> tuple[dict, list, list]:
     """The figure audit and the likely restatements: each report's figures and sections on
     their own. Returns (report → figure id → IRI, [(report, finding)], repetitions)."""
     figure_iris = {}
     findings = []
-    for report, figures in by_report(figures_from(backend)).items():
-        figure_iris[report] = {f["id"]: f["iri"] for f in figures}
-        findings += [(report, f) for f in audit_figures(figures)]
-    # (asked once and large — a row per citation — so not kept by the Memo)
-    reps = sorted(({**r, "report": report} for report, contents in section_contents(backend.uncached()).items()
-                   for r in repetitions(contents)),
+    for report, of_report in by_report(figures).items():
+        figure_iris[report] = {f["id"]: f["iri"] for f in of_report}
+        findings += [(report, f) for f in audit_figures(of_report)]
+    reps = sorted(({**r, "report": report} for report, sections in contents.items() for r in repetitions(sections)),
                   key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
     return figure_iris, findings, reps
 
