@@ -2,10 +2,10 @@
 Python's cycle collector kept out of the way of kg's bulk work.
 
 kg forks (SHACL beside the build, reports built side by side, the components of a corpus
-graph analysed side by side, the audit and MICMAC beside the rest of an analysis, layouts of
-many views) only where a fork is available and no other thread runs: a thread holding a lock
-at the moment of the fork (a notebook's, a server's) would leave the child waiting for it
-forever. Elsewhere the same work runs in this process, with the same result.
+graph analysed side by side, MICMAC and the communities beside the rest of an analysis,
+layouts of many views) only where a fork is available and no other thread runs: a thread
+holding a lock at the moment of the fork (a notebook's, a server's) would leave the child
+waiting for it forever. Elsewhere the same work runs in this process, with the same result.
 """
 
 from __future__ import annotations

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import math
-from math import isfinite
 from pathlib import Path
 
 from ..procs import collector_paused, start_forked
@@ -37,10 +36,10 @@ def _clean(x):
         # (plain values and floats, most of a large result, without a call each)
         return {k if type(k) is str else str(k):
                 v if (t := type(v)) is str or t is int or v is None
-                else (round(v, 6) if isfinite(v) else None) if t is float else _clean(v)
+                else (round(v, 6) if math.isfinite(v) else None) if t is float else _clean(v)
                 for k, v in x.items()}
     if isinstance(x, float):
-        return round(x, 6) if isfinite(x) else None
+        return round(x, 6) if math.isfinite(x) else None
     if isinstance(x, dict):
         return {str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
