@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kg.analysis import centrality, loops, micmac
+from kg.analysis import centrality, communities, loops, micmac
 from kg.analysis.indices import graph_indices
 
 WEIGHTS = st.sampled_from([-1.0, -2 / 3, -1 / 3, 1 / 3, 2 / 3, 1.0])
@@ -69,3 +69,26 @@ def test_graph_indices_count_every_node_once(G):
     ix = graph_indices(G)
     assert ix["transmitters"] + ix["receivers"] + ix["ordinary"] + ix["isolated"] == G.number_of_nodes()
     assert 0 <= ix["density"] <= 1
+
+
+@st.composite
+def weighted_graphs(draw, max_nodes=14):
+    # undirected, numbered nodes, few distinct weights (many equal merges: ties), self-loops
+    n = draw(st.integers(3, max_nodes))
+    pairs = [(u, v) for u in range(n) for v in range(u, n)]
+    chosen = draw(st.lists(st.sampled_from(pairs), unique=True, min_size=1, max_size=3 * n))
+    G = nx.Graph()
+    G.add_nodes_from(range(n))
+    for u, v in chosen:
+        G.add_edge(u, v, weight=draw(st.sampled_from([1, 1.0, 2 / 3, 1 / 3, 2.0, 0.5])))
+    return G
+
+
+@settings(max_examples=300, deadline=None)
+@given(weighted_graphs(), st.sampled_from([1.0, 0.5, 2.0]))
+def test_greedy_modularity_is_networkx_s(G, resolution):
+    # kg's CNM is networkx's, merge for merge and tie for tie, only faster
+    def canon(found):
+        return sorted(sorted(c) for c in found)
+    expected = nx.community.greedy_modularity_communities(G, weight="weight", resolution=resolution)
+    assert canon(communities._greedy_modularity(G, resolution)) == canon(expected)

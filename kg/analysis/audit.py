@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import combinations
 
+from rdflib.namespace import PROV
+
 from ..schema import DATA_NS
+from ..store import subject_objects
 
 __all__ = ["Finding", "figures_from", "by_report", "implied_cagr", "audit_figures", "repetitions", "section_contents"]
 
@@ -164,12 +167,11 @@ def audit_figures(figures: list[dict], tolerance: float = 1.0) -> list[Finding]:
     return findings
 
 
-# What cites a section: an entity or figure, or the node of a relation (kgo:Assertion) or
-# an influence, which kg makes once per relation and per influence of a report, so the
-# node stands for it. One triple pattern, the sections' numbers asked for apart: the join
-# and the ids made into strings cost Oxigraph 2.5× the time. No ORDER BY: the rows go into
-# sets, sorted below.
-_CITATIONS = "SELECT ?sec ?x WHERE { ?x prov:wasDerivedFrom ?sec }"
+# What cites a section (prov:wasDerivedFrom): an entity or figure, or the node of a
+# relation (kgo:Assertion) or an influence, which kg makes once per relation and per
+# influence of a report, so the node stands for it. The citations are one triple pattern,
+# the sections' numbers asked for apart: the join and the ids made into strings cost
+# Oxigraph 2.5× the time. In no order: they go into sets, sorted below.
 _SECTION_NUMBERS = "SELECT ?sec ?section WHERE { ?sec a kgo:Section ; dcterms:identifier ?section }"
 
 
@@ -179,7 +181,7 @@ def section_contents(backend) -> dict[str, dict[str, set[str]]]:
     numbers = backend.query(_SECTION_NUMBERS).values("sec", "section")
     where = {sec: (_report_of(sec), section) for sec, section in numbers}
     cited: dict[str, set[str]] = defaultdict(set)  # (by section IRI first: one lookup a row)
-    for sec, item in backend.query(_CITATIONS).values("sec", "x"):
+    for item, sec in subject_objects(backend, str(PROV.wasDerivedFrom)):
         cited[sec].add(item)
     out: dict[str, dict[str, set[str]]] = {}
     for sec, items in cited.items():
