@@ -92,3 +92,35 @@ def test_greedy_modularity_is_networkx_s(G, resolution):
         return sorted(sorted(c) for c in found)
     expected = nx.community.greedy_modularity_communities(G, weight="weight", resolution=resolution)
     assert canon(communities._greedy_modularity(G, resolution)) == canon(expected)
+
+
+@settings(max_examples=100, deadline=None)
+@given(signed_digraphs(), st.lists(st.integers(0, 7), max_size=3), st.lists(st.integers(0, 40), max_size=3))
+def test_loops_are_every_simple_cycle_of_the_non_zero_links(G, self_loops, zeroed):
+    # only the strongly connected parts are searched: the same loops as a search of all of G
+    nodes = sorted(G)
+    for i in self_loops:
+        G.add_edge(nodes[i % len(nodes)], nodes[i % len(nodes)], weight=-1 / 3)
+    edges = sorted(G.edges)
+    for i in zeroed:
+        if edges:
+            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    live = nx.DiGraph([(u, v) for u, v, d in G.edges(data=True) if d["weight"] != 0])
+    expected = {loops._loop(c, G, "weight").nodes for c in nx.simple_cycles(live, length_bound=4)}
+    found = loops.feedback_loops(G, max_length=4)
+    assert [lp.nodes for lp in found] == sorted((lp.nodes for lp in found),
+                                               key=lambda n: (-loops._loop(list(n), G, "weight").strength, n))
+    assert {lp.nodes for lp in found} == expected and len(found) == len(expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(signed_digraphs(max_nodes=10))
+def test_brandes_is_networkx_s_betweenness(G):
+    # kg's Brandes gives networkx's floats exactly, ties of equal paths and all (lengths 1, 1.5, 3)
+    H = nx.DiGraph()
+    H.add_nodes_from(sorted(G))
+    H.add_weighted_edges_from(((u, v, 1 / abs(d["weight"])) for u, v, d in sorted(G.edges(data=True))), weight="w")
+    nodes = list(H)
+    adj = {u: [(v, d["w"]) for v, d in H._adj[u].items()] for u in nodes}
+    expected = nx.betweenness_centrality(H, weight="w", normalized=False)
+    assert list(centrality._brandes(adj, nodes).items()) == list(expected.items())

@@ -339,7 +339,7 @@ def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> di
 
     Notes
     -----
-    Computed by :func:`networkx.betweenness_centrality` (Brandes' algorithm)
+    Brandes' algorithm, with the values :func:`networkx.betweenness_centrality` gives,
     on shortest paths where a strong link is short: the two strong links
     a->b->c (length 2) beat the weak direct link a->c (length 4). Links of
     weight 0 are left out.
@@ -357,21 +357,61 @@ def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> di
     n = len(H)
     scores = dict.fromkeys(H, 0.0)
     components = [sorted(c) for c in nx.weakly_connected_components(H) if len(c) > 2]
-    for part in map_forked(lambda nodes: nx.betweenness_centrality(_component(H, nodes), weight="w", normalized=False),
+    for part in map_forked(lambda nodes: _brandes({u: [(v, d["w"]) for v, d in H._adj[u].items()] for u in nodes}, nodes),
                            components, sizes=[len(c) ** 2 for c in components], min_total=_PARALLEL_WORK):
         scores.update(part)
     scale = 1.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
     return {v: float(scores[v]) * scale for v in H}
 
 
-def _component(H, nodes: list) -> nx.DiGraph:
-    """A weakly connected component of H as a graph of its own, in the order of ``nodes``
-    (a subgraph view of a large graph iterates over a set of nodes, whose order changes
-    from one process to the next)."""
-    S = nx.DiGraph()
-    S.add_nodes_from(nodes)
-    S.add_edges_from((u, v, d) for u in nodes for v, d in H._adj[u].items())
-    return S
+def _brandes(adj: dict, nodes: list) -> dict:
+    """Brandes' betweenness on one component, unnormalised, from ``adj`` (node -> [(successor,
+    length)]) and its ``nodes`` in order: what ``networkx.betweenness_centrality(S,
+    weight=..., normalized=False)`` gives on the component as a graph ``S`` of its own, value
+    for value, about 3 times faster.
+
+    networkx's Dijkstra step is followed step for step (the same heap entries, path counts
+    and sums, in the same order, down to its source counted twice, which every ratio
+    cancels), so the floats are the same; it only leaves out what costs time here: a list and
+    a count for every node of the graph for each source, and a weight function called for
+    every link.
+    """
+    out = dict.fromkeys(nodes, 0.0)
+    for s in nodes:
+        order = []  # the nodes in the order their distance from s is settled
+        preds: dict = {}
+        sigma = {s: 1.0}  # shortest paths from s to each node
+        settled: dict = {}
+        seen = {s: 0}
+        queue = [(0, 0, s, s)]
+        count = 1
+        while queue:
+            dist, _, pred, v = heapq.heappop(queue)
+            if v in settled:
+                continue
+            sigma[v] += sigma[pred]
+            order.append(v)
+            settled[v] = dist
+            for w, length in adj[v]:
+                vw_dist = dist + length
+                if w not in settled and (w not in seen or vw_dist < seen[w]):
+                    seen[w] = vw_dist
+                    heapq.heappush(queue, (vw_dist, count, v, w))
+                    count += 1
+                    sigma[w] = 0.0
+                    preds[w] = [v]
+                elif vw_dist == seen[w]:  # another shortest path
+                    sigma[w] += sigma[v]
+                    preds[w].append(v)
+        delta = dict.fromkeys(order, 0)
+        while order:
+            w = order.pop()
+            coeff = (1 + delta[w]) / sigma[w]
+            for v in preds.get(w, ()):
+                delta[v] += sigma[v] * coeff
+            if w != s:
+                out[w] += delta[w]
+    return out
 
 
 @nx.utils.not_implemented_for("undirected")

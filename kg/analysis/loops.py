@@ -130,13 +130,18 @@ def feedback_loops(
         raise ValueError(f"max_length must be >= 1 or None, not {max_length!r}")
     if limit is not None and limit < 0:
         raise ValueError(f"limit must be >= 0, not {limit!r}")
+    # A loop lies inside one strongly connected component (or is a self-loop): the others'
+    # nodes are left out (most of a corpus's graph, where cycles are few)
+    on_cycles = {n for c in nx.strongly_connected_components(G) if len(c) > 1 for n in c}
+    on_cycles.update(n for n, nbrs in G._adj.items() if n in nbrs)
     H = nx.DiGraph()
-    H.add_nodes_from(sorted(G))
+    H.add_nodes_from(sorted(on_cycles))
     H.add_edges_from(
         sorted(
             (u, v)
-            for u, v, d in G.edges(data=True)
-            if weight is None or float(d.get(weight, 1)) != 0
+            for u in on_cycles
+            for v, d in G._adj[u].items()
+            if v in on_cycles and (weight is None or float(d.get(weight, 1)) != 0)
         )
     )
     loops = (_loop(c, G, weight) for c in nx.simple_cycles(H, length_bound=max_length))
