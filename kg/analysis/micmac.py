@@ -471,8 +471,9 @@ def micmac(
     elif total == 0:
         note = "the graph has no influence (no edge of non-zero weight): nothing to rank"
     else:
-        # (both read on G itself: a copy of a corpus-sized graph costs seconds)
-        cycle_free = is_acyclic(G, lambda d: _magnitude(d, weight))
+        # (both read on G itself: a copy of a corpus-sized graph costs seconds; whether G has
+        # cycles matters to the plain powers only, the spectral radius to the attenuated ones)
+        cycle_free = is_acyclic(G, lambda d: _magnitude(d, weight)) if attenuation is None else False
         rho = graph_spectral_radius(G, weight=weight, absolute=True) if attenuation is not None else None
         stable_at, note = _iterate_powers(M, nodes, total, max_power, attenuation, history, cycle_free, rho)
 
@@ -500,8 +501,8 @@ def micmac(
 
 def _iterate_powers(M, nodes, total, max_power, attenuation, history, acyclic, rho):
     """Append a MicmacStep for powers 2..max_power to ``history``; return
-    (stable_at, note). ``acyclic``: M's non-zero entries form no cycle; ``rho``: M's
-    spectral radius (needed with ``attenuation`` only)."""
+    (stable_at, note). ``acyclic``: M's non-zero entries form no cycle (read without
+    ``attenuation`` only); ``rho``: M's spectral radius (needed with ``attenuation`` only)."""
     notes = []
     if attenuation is not None:
         if attenuation * rho >= 1:
