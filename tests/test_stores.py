@@ -18,7 +18,7 @@ import pytest
 
 import kg
 from kg.sparql import named_queries, parse_term, prepare
-from kg.store import GraphBackend, RemoteBackend, open_backend, run_query
+from kg.store import GraphBackend, RemoteBackend, open_backend, run_query, subject_objects
 
 from .conftest import FIXTURE_DATA, run_kg
 
@@ -129,6 +129,16 @@ def test_there_are_named_queries():
 def test_same_rows_in_memory_and_embedded_oxigraph(memory, embedded, name):
     params = params_for(name)
     assert normalise(run_query(name, params, backend=memory)) == normalise(run_query(name, params, backend=embedded))
+
+
+def test_subject_objects_are_the_same_on_every_engine(memory, embedded, remote):
+    # Oxigraph's quad index (embedded) and SPARQL (rdflib, a server): the same pairs
+    cites = "http://www.w3.org/ns/prov#wasDerivedFrom"
+    sparql = sorted(embedded.query(f"SELECT ?s ?o WHERE {{ ?s <{cites}> ?o }}").values("s", "o"))
+    assert len(sparql) > 30 and all("/section/" in o for _, o in sparql)
+    for backend in (embedded, memory, remote):
+        assert sorted(subject_objects(backend, cites)) == sparql
+    assert list(subject_objects(embedded, "https://example.org/no-such-predicate")) == []
 
 
 @pytest.mark.parametrize("name", QUERIES)

@@ -181,8 +181,9 @@ def section_contents(backend) -> dict[str, dict[str, set[str]]]:
     numbers = backend.query(_SECTION_NUMBERS).values("sec", "section")
     where = {sec: (_report_of(sec), section) for sec, section in numbers}
     cited: dict[str, set[str]] = defaultdict(set)  # (by section IRI first: one lookup a row)
+    same: dict[str, str] = {}  # (one str per item: most are cited by several sections)
     for item, sec in subject_objects(backend, str(PROV.wasDerivedFrom)):
-        cited[sec].add(item)
+        cited[sec].add(same.setdefault(item, item))
     out: dict[str, dict[str, set[str]]] = {}
     for sec, items in cited.items():
         if sec in where:
