@@ -125,6 +125,11 @@ def _plain(term):
 # --------------------------------------------------------------------------- backends
 
 
+def _oxigraph_of(ds):
+    """The pyoxigraph Store under an rdflib graph or dataset kept by oxrdflib, or None."""
+    return ds.store._inner if type(ds.store).__name__ == "OxigraphStore" else None
+
+
 class GraphBackend:
     """Queries an rdflib graph or dataset (in memory, or Oxigraph through oxrdflib)."""
 
@@ -138,13 +143,13 @@ class GraphBackend:
         Protocol describes: ``default_graphs`` merged as the default graph, ``named_graphs``
         the only graphs GRAPH reaches (either given: both apply, a missing one as empty)."""
         scoped = default_graphs is not None or named_graphs is not None
-        if type(self.graph.store).__name__ == "OxigraphStore":
+        store = _oxigraph_of(self.graph)
+        if store is not None:
             # straight to Oxigraph's engine (what oxrdflib would do), with kg's own term
             # conversion: one rdflib term per distinct Oxigraph term; parameters written in as
             # constants too (inline), since Oxigraph plans its joins by them
             import pyoxigraph as ox
 
-            store = self.graph.store._inner
             if scoped:
                 dataset = {"default_graph": [ox.NamedNode(g) for g in default_graphs or ()],
                            "named_graphs": [ox.NamedNode(g) for g in named_graphs or ()]}
@@ -172,10 +177,10 @@ class GraphBackend:
         return _from_rdflib(graph.query(algebra))
 
     def report_graphs(self) -> list[str]:
-        if type(self.graph.store).__name__ == "OxigraphStore":  # (counting each graph's triples took seconds)
+        store = _oxigraph_of(self.graph)
+        if store is not None:  # (counting each graph's triples took seconds)
             import pyoxigraph as ox
 
-            store = self.graph.store._inner
             return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)
                           and _is_kg_graph(g.value) and next(iter(store.quads_for_pattern(None, None, None, g)), None))
         return sorted(str(g.identifier) for g in self.graph.graphs() if _is_kg_graph(str(g.identifier)) and len(g))
@@ -247,12 +252,11 @@ def subject_objects(backend, predicate: str) -> Iterator[tuple[str, str]]:
     reports the 1.7 million citations came in half the time SPARQL took. Other backends
     are asked in SPARQL.
     """
-    graph = getattr(backend, "graph", None)
-    if graph is not None and type(graph.store).__name__ == "OxigraphStore":
+    store = _oxigraph_of(backend.graph) if isinstance(backend, GraphBackend) else None
+    if store is not None:
         import pyoxigraph as ox
 
-        return ((q.subject.value, q.object.value)
-                for q in graph.store._inner.quads_for_pattern(None, ox.NamedNode(predicate), None))
+        return ((q.subject.value, q.object.value) for q in store.quads_for_pattern(None, ox.NamedNode(predicate), None))
     return iter(backend.query(f"SELECT ?s ?o WHERE {{ ?s <{predicate}> ?o }}").values("s", "o"))
 
 
@@ -485,8 +489,9 @@ def load_into(ds, kg_graph) -> None:
     for g in kg_graph.graph.graphs():
         if len(g):
             ds.remove_graph(ds.graph(g.identifier))
-    if type(ds.store).__name__ == "OxigraphStore":
-        ds.store._inner.bulk_extend(ox_quads(kg_graph.graph))  # straight in, no text in between
+    store = _oxigraph_of(ds)
+    if store is not None:
+        store.bulk_extend(ox_quads(kg_graph.graph))  # straight in, no text in between
     else:
         ds.parse(data=serialize(kg_graph.graph, "nquads"), format="nquads")
 
@@ -808,8 +813,9 @@ def store_graph(backend, graph) -> None:
         return
     ds = backend.graph
     ds.remove_graph(ds.graph(graph.identifier))
-    if type(ds.store).__name__ == "OxigraphStore":  # one bulk load rather than a call per triple
-        ds.store._inner.bulk_extend(ox_quads(graph))
+    store = _oxigraph_of(ds)
+    if store is not None:  # one bulk load rather than a call per triple
+        store.bulk_extend(ox_quads(graph))
     else:
         target = ds.graph(graph.identifier)
         for triple in graph:
