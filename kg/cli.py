@@ -411,6 +411,19 @@ def cmd_push(args) -> int:
 # --------------------------------------------------------------------------- parser
 
 
+def _at_least(minimum: int):
+    """argparse type: a whole number, ``minimum`` or more."""
+    def whole(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            n = minimum - 1
+        if n < minimum:
+            raise argparse.ArgumentTypeError(f"expected a whole number, {minimum} or more, not {text!r}")
+        return n
+    return whole
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kg",
@@ -506,8 +519,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("analyze", help="influence analysis and report audit: Markdown and JSON")
     p.add_argument("--out", default="build/analysis", metavar="DIR", help="output folder (default build/analysis)")
     p.add_argument("--lang", choices=["zh", "en"], default="en", help="label language of the Markdown report")
-    p.add_argument("--top", type=int, default=10, help="rows per ranking (default 10)")
-    p.add_argument("--max-loop-length", type=int, default=5, help="longest feedback loop to look for (default 5)")
+    p.add_argument("--top", type=_at_least(0), default=10, help="rows per ranking (default 10)")
+    p.add_argument("--max-loop-length", type=_at_least(1), default=5, help="longest feedback loop to look for (default 5)")
     p.add_argument("--split", choices=["mean", "median"], default="mean", help="MICMAC quadrant split")
     p.add_argument("--export", action="append", choices=["graphml", "gexf", "json"],
                    help="also write the influence, entity and coverage graphs in this format (repeatable)")
@@ -524,7 +537,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="update rule (default kosko; rescaled expects sigmoid)")
     p.add_argument("--threshold", type=float, default=0.001, help="convergence threshold (default 0.001)")
     p.add_argument("--max-steps", type=int, default=100)
-    p.add_argument("--top", type=int, default=20, help="changes to show (default 20)")
+    p.add_argument("--top", type=_at_least(0), default=20, help="changes to show (default 20)")
     p.add_argument("--lang", choices=["zh", "en"], default="en")
     p.add_argument("--json", action="store_true", help="print JSON")
     data_option(p)

@@ -1,11 +1,13 @@
-"""Work shared out over the CPU cores by forked worker processes, where that is safe; and
-Python's cycle collector kept out of the way of kg's bulk work.
+"""Work shared out over the CPU cores by worker processes, where that is safe; and Python's
+cycle collector kept out of the way of kg's bulk work.
 
 kg forks (SHACL beside the build, reports built side by side, the components of a corpus
-graph analysed side by side, MICMAC and the communities beside the rest of an analysis,
-layouts of many views) only where a fork is available and no other thread runs: a thread
-holding a lock at the moment of the fork (a notebook's, a server's) would leave the child
-waiting for it forever. Elsewhere the same work runs in this process, with the same result.
+graph analysed side by side, layouts of many views) only where a fork is available and no
+other thread runs: a thread holding a lock at the moment of the fork (a notebook's, a
+server's) would leave the child waiting for it forever. Elsewhere the same work runs in this
+process, with the same result. Work beside reads of an Oxigraph store (MICMAC, the loops and
+the communities beside the rest of an analysis) goes to a fresh interpreter instead
+(:func:`start_apart`), which shares no pages with this process.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-__all__ = ["can_fork", "collector_paused", "cores", "map_forked", "start_forked"]
+__all__ = ["can_fork", "collector_paused", "cores", "map_forked", "start_apart", "start_forked"]
 
 
 def can_fork() -> bool:
@@ -39,6 +41,7 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+_HOME = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # where kg is imported from
 _JOB: tuple[Callable, Sequence] | None = None  # what forked workers inherit (nothing pickled)
 
 
@@ -170,6 +173,97 @@ def _call_child(func, args, conn) -> None:
                 conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
     finally:
         conn.close()
+
+
+class _Apart:
+    """A call running in a fresh interpreter (see :func:`start_apart`)."""
+
+    def __init__(self, process, payload: str):
+        self._process, self._payload = process, payload
+
+    def result(self):
+        """Wait for the child; its return value, or what it raised, raised here."""
+        if self._process is None:
+            raise RuntimeError("result() was already taken, or the call was cancelled")
+        try:
+            out, _ = self._process.communicate()
+            kind, payload = pickle.loads(out) if out else (
+                "error", ChildProcessError(f"a worker process stopped without a result (exit code {self._process.returncode})"))
+        finally:
+            self.cancel()
+        if kind == "error":
+            raise payload
+        return payload
+
+    def cancel(self) -> None:
+        """Stop the child if it still runs (when the caller gives up on the result)."""
+        if self._process is None:
+            return
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.stdout.close()
+        self._process.wait()
+        self._process = None
+        try:
+            os.unlink(self._payload)
+        except OSError:  # (the child removes it once read)
+            pass
+
+
+def start_apart(func: Callable, *args, apart: bool = True):
+    """Start ``func(*args)`` in a fresh Python interpreter, a child that shares no memory with
+    this process; ``.result()`` waits for it and returns its value (or raises what it
+    raised), ``.cancel()`` stops it.
+
+    For work beside reads of what this process holds: a forked child shares this process's
+    pages until either writes to one, and reading an Oxigraph store writes to the pages it
+    reads (reference counts), so with a forked child alive every page read is copied first.
+    ``func``, ``args`` and the result travel pickled (``func`` must be importable by name),
+    and the child pays for its own interpreter and imports. Where there is one core, or
+    ``apart`` is false, or no Python to start is known (``sys.executable``, in an embedded
+    interpreter), the call is made in this process when ``.result()`` is asked for.
+    """
+    if not apart or cores() < 2 or not sys.executable:
+        return _Later(func, args)
+    import subprocess
+    import tempfile
+
+    fd, payload = tempfile.mkstemp(prefix="kg-work-", suffix=".pickle")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump((sys.path, pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL)), f,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+        process = subprocess.Popen([sys.executable, "-c", "from kg.procs import _apart_child; _apart_child()", payload],
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, cwd=os.getcwd(),
+                                   env={**os.environ, "PYTHONPATH": _HOME})
+    except BaseException:
+        os.unlink(payload)
+        raise
+    return _Apart(process, payload)
+
+
+def _apart_child() -> None:
+    """The child of :func:`start_apart`: reads the call from the file named by its argument
+    (then removes it), makes it, and writes ``(kind, value)`` pickled to its standard output."""
+    path = sys.argv[1]
+    with open(path, "rb") as f:
+        sys.path[:], call = pickle.load(f)
+    os.unlink(path)
+    out = sys.stdout.buffer
+    sys.stdout = sys.stderr  # (what the call prints must not mix with the result)
+    with collector_paused():
+        try:
+            func, args = pickle.loads(call)
+            del call
+            reply = ("ok", func(*args))
+        except BaseException as exc:  # noqa: BLE001  (handed to the parent, which raises it)
+            reply = ("error", exc)
+        try:
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception:  # noqa: BLE001  (one that would not go back whole goes as text)
+            data = pickle.dumps(("error", RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
+    out.write(data)
+    out.flush()
 
 
 @contextmanager

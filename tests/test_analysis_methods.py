@@ -728,38 +728,75 @@ def test_start_forked_reports_a_child_that_died_and_can_be_cancelled():
         job.result()
 
 
-def test_analysis_is_the_same_with_its_parts_forked_or_not(monkeypatch):
-    # on a large influence graph MICMAC with the loops, and the communities, go on in forked
-    # children; the result is the same as in one process, and nothing is forked before the
-    # store has been read (a child alive while the parent reads an Oxigraph store makes the
-    # parent copy the store's pages)
+_PARENT_ONLY = []  # (filled in by a test: a fresh interpreter does not see it)
+
+
+def _seen_in_child():
+    return os.getpid(), list(_PARENT_ONLY)
+
+
+def test_start_apart_returns_what_a_fresh_interpreter_made_and_raises_what_it_raised():
+    from kg import procs
+
+    _PARENT_ONLY.append("set at run time")
+    try:
+        job = procs.start_apart(_seen_in_child)
+        pid, seen = job.result()
+    finally:
+        _PARENT_ONLY.clear()
+    if procs.cores() > 1:
+        assert pid != os.getpid() and seen == []  # not a fork: nothing of this process's memory
+    with pytest.raises(ValueError, match="no such figure"):
+        procs.start_apart(_boom, "no such figure").result()
+    with pytest.raises(RuntimeError, match="_Unpicklable: held"):  # (as text when it does not pickle)
+        procs.start_apart(_unpicklable).result()
+    with pytest.raises(RuntimeError, match="cancelled"):  # (one result per call)
+        job.result()
+    # not apart when told not to: made here, when the result is asked for
+    job = procs.start_apart(_seen_in_child, apart=False)
+    assert job.result() == (os.getpid(), [])
+
+
+def test_start_apart_reports_a_child_that_died_and_can_be_cancelled():
+    import time
+
+    from kg import procs
+
+    if procs.cores() < 2:
+        pytest.skip("one core: nothing goes apart")
+    with pytest.raises(ChildProcessError, match="without a result .exit code 3"):
+        procs.start_apart(os._exit, 3).result()
+    job = procs.start_apart(time.sleep, 60)
+    started = time.monotonic()
+    job.cancel()
+    assert time.monotonic() - started < 10
+    with pytest.raises(RuntimeError, match="cancelled"):
+        job.result()
+    assert not os.path.exists(job._payload)  # (the call pickled for the child: not left on disk)
+
+
+def test_analysis_is_the_same_with_its_parts_apart_or_not(monkeypatch):
+    # on a large influence graph MICMAC, the loops and the communities go on in a child
+    # process of its own; the result is the same as in one process
     from kg.analysis import report
     from kg.store import open_backend
 
     from .conftest import FIXTURE_DATA
 
     asked = []
-    real = report.start_forked
-    read = []
-    real_contents = report.section_contents
+    real = report.start_apart
 
-    def spy(func, *args, fork=True):
-        asked.append((func.__name__, fork, len(read)))
-        return real(func, *args, fork=fork)
+    def spy(func, *args, apart=True):
+        asked.append((func.__name__, apart))
+        return real(func, *args, apart=apart)
 
-    def contents(backend):
-        read.append(1)
-        return real_contents(backend)
-
-    monkeypatch.setattr(report, "start_forked", spy)
-    monkeypatch.setattr(report, "section_contents", contents)
+    monkeypatch.setattr(report, "start_apart", spy)
     backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
     small = report.analyze(backend)  # (a small graph: everything stays here)
-    monkeypatch.setattr(report, "_FORK_FROM_EDGES", 0)
-    forked = report.analyze(backend)
-    assert asked == [("_structure", False, 1), ("communities", False, 1),
-                     ("_structure", True, 2), ("communities", True, 2)]
-    assert forked == small
+    monkeypatch.setattr(report, "_APART_FROM_EDGES", 0)
+    apart = report.analyze(backend)
+    assert asked == [("_structure", False), ("_structure", True)]
+    assert apart == small
     assert small["audit"]["figures"] and small["audit"]["repetitions"] is not None
     assert small["micmac"]["table"] and small["loops"]["count"] > 0 and small["communities"]
 
@@ -822,3 +859,10 @@ def test_centrality_table_makes_each_magnitude_graph_once(monkeypatch):
     G.add_weighted_edges_from([("c", "d", 1.0)])
     second = centrality.centrality_table(G)
     assert len(made) == 4 and "d" in second and first["a"] != second["a"]
+
+
+def test_analyze_refuses_a_negative_top():
+    from kg.analysis import report
+
+    with pytest.raises(ValueError, match="top must be >= 0, not -1"):
+        report.analyze(nx.DiGraph(), top=-1)

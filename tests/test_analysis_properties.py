@@ -123,4 +123,23 @@ def test_brandes_is_networkx_s_betweenness(G):
     nodes = list(H)
     adj = {u: [(v, d["w"]) for v, d in H._adj[u].items()] for u in nodes}
     expected = nx.betweenness_centrality(H, weight="w", normalized=False)
-    assert list(centrality._brandes(adj, nodes).items()) == list(expected.items())
+    assert list(centrality._brandes(adj, nodes)[0].items()) == list(expected.items())
+
+
+@settings(max_examples=200, deadline=None)
+@given(signed_digraphs(max_nodes=10), st.lists(st.integers(0, 40), max_size=2))
+def test_one_search_gives_networkx_s_closeness(G, zeroed):
+    # the table's closeness, summed from Brandes' searches, is networkx's (a search per node on
+    # the reversed graph), float for float; so is its betweenness; zero-weight links are left out
+    edges = sorted(G.edges)
+    for i in zeroed:
+        if edges:
+            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    between, close = centrality._shortest_paths(G, "weight")
+    H = nx.DiGraph()
+    H.add_nodes_from(G)
+    H.add_edges_from((u, v, {"d": 1 / abs(w)}) for u, v, w in G.edges(data="weight") if w)
+    assert close == nx.closeness_centrality(H, distance="d")
+    assert between == nx.betweenness_centrality(H, weight="d")
+    table = centrality.centrality_table(G)
+    assert {n: row["closeness"] for n, row in table.items()} == centrality.closeness(G)

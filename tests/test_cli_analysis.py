@@ -54,6 +54,15 @@ def test_analysis_is_deterministic(tmp_path):
     assert (tmp_path / "a" / "analysis.json").read_bytes() == (tmp_path / "b" / "analysis.json").read_bytes()
 
 
+def test_counts_that_make_no_sense_are_refused_before_any_work(tmp_path):
+    for args, expected in ((["analyze", "--top", "-1"], "--top: expected a whole number, 0 or more, not '-1'"),
+                           (["analyze", "--max-loop-length", "0"], "--max-loop-length: expected a whole number, 1 or more"),
+                           (["scenario", "--set", "fraud=1", "--top", "ten"], "--top: expected a whole number, 0 or more, not 'ten'")):
+        r = run_kg(*args, "--out", str(tmp_path / "a"), *D) if args[0] == "analyze" else run_kg(*args, *D)
+        assert r.returncode == 2 and expected in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert not (tmp_path / "a").exists()
+
+
 def test_scenario_clamps_and_reports_changes():
     r = run_kg("scenario", "--set", "phone-adoption=1", "--json", *D)
     assert r.returncode == 0, r.stderr

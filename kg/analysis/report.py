@@ -6,11 +6,12 @@ themselves stay independent of kg's data.
 
 from __future__ import annotations
 
+import heapq
 import json
 import math
 from pathlib import Path
 
-from ..procs import collector_paused, start_forked
+from ..procs import collector_paused, start_apart
 from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
 from .centrality import centrality_table, rank
 from .communities import communities
@@ -64,41 +65,47 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
     >>> result["micmac"]["converged"]          # doctest: +SKIP
     True
     """
+    if top < 0:
+        raise ValueError(f"top must be >= 0, not {top}")
     with collector_paused():
         return _analyze(Memo(as_backend(source)), top, max_loop_length, split, seed, attenuation)
 
 
-# MICMAC with the feedback loops, and the communities, go to forked children from this many
-# influence edges on (a second or more of work each: less is not worth a fork)
-_FORK_FROM_EDGES = 50_000
+# MICMAC, the feedback loops and the communities go to a child process from this many
+# influence edges on (seconds of work: less is not worth an interpreter's start and the pickling)
+_APART_FROM_EDGES = 50_000
 
 
 def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
-    # Everything the analysis reads from the store is read first, before any fork. A child
-    # shares its parent's pages until either writes to one, and reading an Oxigraph store
-    # writes (its entries are reference-counted): with a child alive, every store page a
-    # process read was copied, ~12 µs a page on a 2-core VM. At 1,000 reports the figure
-    # audit's reads in a child beside the graphs' cost more in copies than they saved.
     G = influence_graph(backend)
-    C = coverage_graph(backend)
-    figures = figures_from(backend)
-    # (asked once and large — a row per citation — so not kept by the Memo)
-    contents = section_contents(backend.uncached())
-    jobs = []
+    job = None
     try:
-        # On a large graph MICMAC with the loops, and the communities, go to children of their
-        # own, beside the centralities here (the graph reaches them by the fork; they read no
-        # store; the communities then share no work out over the cores themselves).
-        large = G.number_of_edges() >= _FORK_FROM_EDGES
-        jobs.append(start_forked(_structure, G, split, attenuation, max_loop_length, top, fork=large))
-        jobs.append(start_forked(communities, G, seed, fork=large))
-        return _clean(_result(G, C, figures, contents, *jobs, top))
+        # On a large graph MICMAC, the loops and the communities go to a child process of
+        # their own (the graph travels pickled; they read no store), beside the reads and
+        # the rest here. Not a forked child: a child shares its parent's pages until either
+        # writes to one, and reading an Oxigraph store writes to the pages it reads (its
+        # entries are reference-counted), so every store page read here with a forked child
+        # alive would be copied first (~12 µs a page on a 2-core VM; at 1,000 reports the
+        # reads below took 6 times as long). (The centralities in a second child gained
+        # nothing more: both cores are busy already.)
+        job = start_apart(_structure, G, split, attenuation, max_loop_length, top, seed,
+                          apart=G.number_of_edges() >= _APART_FROM_EDGES)
+        C = coverage_graph(backend)
+        figures = figures_from(backend)
+        # (asked once and large — a row per citation — so not kept by the Memo)
+        audit = _audit(figures, section_contents(backend.uncached()))
+        # (the nodes hold plain strings already: 185,000 of them at 1,000 reports)
+        return {k: v if k == "nodes" else _clean(v) for k, v in _result(G, C, audit, job, top).items()}
     finally:
-        for job in jobs:
+        if job is not None:
             job.cancel()
 
 
-def _result(G, C, figures, contents, structure, communities_of_G, top) -> dict:
+def _result(G, C, audit, structure, top) -> dict:
+    # (what needs no centrality first, while the child works; the centralities' own forked
+    # workers after the store's reads)
+    covered = coverage(C, G)
+    indices = graph_indices(G)
     table = centrality_table(G)
     metrics = sorted({m for row in table.values() for m in row})
     rankings = {}
@@ -106,22 +113,22 @@ def _result(G, C, figures, contents, structure, communities_of_G, top) -> dict:
     for n in table:
         of_type.get(G.nodes[n].get("type"), []).append(n)
     for t in RANKED_TYPES:
-        rankings[t] = {m: [[n, table[n][m]] for n, _ in rank({n: _nan0(table[n][m]) for n in of_type[t]}, top=top)]
+        # (rank's order, highest first and ties by key, nan as 0, as plain tuples: a key
+        # function for each of 46,000 challenges and 10 metrics took a second at 1,000 reports)
+        rankings[t] = {m: [[n, table[n][m]] for _, n in heapq.nsmallest(top, ((-_nan0(table[n][m]), n) for n in of_type[t]))]
                        for m in metrics}
     pagerank = {n: _nan0(table[n].get("pagerank", 0.0)) for n in table}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
-    covered = coverage(C, G)
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
-    comms = communities_of_G.result()
-    figure_iris, findings, reps = _audit(figures, contents)
-    micmac_part, loops_part = structure.result()
+    figure_iris, findings, reps = audit
+    micmac_part, loops_part, comms = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
         nodes.setdefault(n, {k: d.get(k) for k in keep})
     result = {
-        "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **graph_indices(G)},
+        "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **indices},
         "nodes": nodes,
         "centrality": table,
         "rankings": rankings,
@@ -141,8 +148,9 @@ def _result(G, C, figures, contents, structure, communities_of_G, top) -> dict:
     return result
 
 
-def _structure(G, split, attenuation, max_loop_length, top) -> tuple[dict, dict]:
-    """The result's ``micmac`` and ``loops`` parts (read on the influence graph alone)."""
+def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list]:
+    """The result's ``micmac`` and ``loops`` parts, and the communities (read on the
+    influence graph alone)."""
     mm = micmac(G, split=split)
     plain_note = None
     if not mm.converged:
@@ -164,7 +172,7 @@ def _structure(G, split, attenuation, max_loop_length, top) -> tuple[dict, dict]
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return micmac_part, loops_part
+    return micmac_part, loops_part, communities(G, seed)
 
 
 def _audit(figures, contents) -> tuple[dict, list, list]:
