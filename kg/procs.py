@@ -89,26 +89,40 @@ def map_forked(func: Callable[[Any], Any], items: Sequence, sizes: Sequence[floa
     return out
 
 
-class _Forked:
-    """A call running in a forked child process (see :func:`start_forked`)."""
-
-    def __init__(self, process, conn):
-        self._process, self._conn = process, conn
+class _Child:
+    """A call running in a child process: ``result()`` waits for it, ``cancel()`` stops it."""
 
     def result(self):
         """Wait for the child; its return value, or what it raised, raised here."""
-        if self._conn is None:
+        if self._gone():
             raise RuntimeError("result() was already taken, or the call was cancelled")
         try:
-            kind, payload = self._conn.recv()
-        except EOFError:  # (killed, or out of memory: nothing came back)
-            kind, payload = "error", ChildProcessError(
-                f"a forked worker process stopped without a result (exit code {self._process.exitcode})")
+            kind, payload = self._receive()
         finally:
             self.cancel()
         if kind == "error":
             raise payload
         return payload
+
+    def _stopped(self, exit_code) -> tuple[str, Exception]:  # (killed, or out of memory: nothing came back)
+        return "error", ChildProcessError(f"a worker process stopped without a result (exit code {exit_code})")
+
+
+class _Forked(_Child):
+    """A call running in a forked child process (see :func:`start_forked`)."""
+
+    def __init__(self, process, conn):
+        self._process, self._conn = process, conn
+
+    def _gone(self) -> bool:
+        return self._conn is None
+
+    def _receive(self):
+        try:
+            return self._conn.recv()
+        except EOFError:
+            self._process.join(5)  # (its pipe closed as it died: its exit code comes with the join)
+            return self._stopped(self._process.exitcode)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (when the caller gives up on the result)."""
@@ -163,37 +177,41 @@ def start_forked(func: Callable, *args, fork: bool = True):
 
 def _call_child(func, args, conn) -> None:
     try:
-        try:
-            conn.send(("ok", func(*args)))
-        except BaseException as exc:  # noqa: BLE001  (handed to the parent, which raises it)
-            try:
-                pickle.loads(pickle.dumps(exc))  # (one that would not come back whole goes as text)
-                conn.send(("error", exc))
-            except Exception:  # noqa: BLE001
-                conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+        conn.send(_reply(func, args))
     finally:
         conn.close()
 
 
-class _Apart:
+def _unpickled_call(call: bytes):
+    func, args = pickle.loads(call)
+    return func(*args)
+
+
+def _reply(func, args) -> tuple[str, object]:
+    """``("ok", func(*args))``, or ``("error", what it raised)``, to hand to the parent (which
+    raises it); an exception that would not come back whole goes as a RuntimeError of its text."""
+    try:
+        return "ok", func(*args)
+    except BaseException as exc:  # noqa: BLE001
+        try:
+            pickle.loads(pickle.dumps(exc))
+            return "error", exc
+        except Exception:  # noqa: BLE001
+            return "error", RuntimeError(f"{type(exc).__name__}: {exc}")
+
+
+class _Apart(_Child):
     """A call running in a fresh interpreter (see :func:`start_apart`)."""
 
     def __init__(self, process, payload: str):
         self._process, self._payload = process, payload
 
-    def result(self):
-        """Wait for the child; its return value, or what it raised, raised here."""
-        if self._process is None:
-            raise RuntimeError("result() was already taken, or the call was cancelled")
-        try:
-            out, _ = self._process.communicate()
-            kind, payload = pickle.loads(out) if out else (
-                "error", ChildProcessError(f"a worker process stopped without a result (exit code {self._process.returncode})"))
-        finally:
-            self.cancel()
-        if kind == "error":
-            raise payload
-        return payload
+    def _gone(self) -> bool:
+        return self._process is None
+
+    def _receive(self):
+        out, _ = self._process.communicate()
+        return pickle.loads(out) if out else self._stopped(self._process.returncode)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (when the caller gives up on the result)."""
@@ -252,17 +270,8 @@ def _apart_child() -> None:
     out = sys.stdout.buffer
     sys.stdout = sys.stderr  # (what the call prints must not mix with the result)
     with collector_paused():
-        try:
-            func, args = pickle.loads(call)
-            del call
-            reply = ("ok", func(*args))
-        except BaseException as exc:  # noqa: BLE001  (handed to the parent, which raises it)
-            reply = ("error", exc)
-        try:
-            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception:  # noqa: BLE001  (one that would not go back whole goes as text)
-            data = pickle.dumps(("error", RuntimeError(f"{type(reply[1]).__name__}: {reply[1]}")))
-    out.write(data)
+        reply = _reply(_unpickled_call, (call,))
+        out.write(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
 
 

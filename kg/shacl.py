@@ -97,7 +97,9 @@ def _speed_up_parameter_lookup() -> None:
     current = getattr(shape, "CONSTRAINT_PARAMS", None)
     if isinstance(current, tuple) and isinstance(current[0], _ParameterList):
         return
-    if current is not None or not isinstance(ALL_CONSTRAINT_PARAMETERS, list):
+    # (pySHACL's own value, set when it ran before kg asked, is the same list: replaced too)
+    own = isinstance(current, tuple) and current[0] is ALL_CONSTRAINT_PARAMETERS and current[1] is CONSTRAINT_PARAMETERS_MAP
+    if (current is not None and not own) or not isinstance(ALL_CONSTRAINT_PARAMETERS, list):
         return  # pragma: no cover  (set by someone else, or not the list this expects)
     shape.CONSTRAINT_PARAMS = (_ParameterList(ALL_CONSTRAINT_PARAMETERS), CONSTRAINT_PARAMETERS_MAP)
 

@@ -710,24 +710,6 @@ def test_start_forked_returns_what_the_child_made_and_raises_what_it_raised():
     assert job.result() == "done" and made == [os.getpid()]
 
 
-def test_start_forked_reports_a_child_that_died_and_can_be_cancelled():
-    from kg import procs
-
-    if not (procs.can_fork() and procs.cores() > 1):
-        pytest.skip("no fork here")
-    import signal
-    import time
-
-    with pytest.raises(ChildProcessError, match="without a result"):
-        procs.start_forked(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
-    job = procs.start_forked(time.sleep, 60)
-    started = time.monotonic()
-    job.cancel()
-    assert time.monotonic() - started < 10
-    with pytest.raises(RuntimeError, match="cancelled"):
-        job.result()
-
-
 _PARENT_ONLY = []  # (filled in by a test: a fresh interpreter does not see it)
 
 
@@ -757,22 +739,25 @@ def test_start_apart_returns_what_a_fresh_interpreter_made_and_raises_what_it_ra
     assert job.result() == (os.getpid(), [])
 
 
-def test_start_apart_reports_a_child_that_died_and_can_be_cancelled():
+@pytest.mark.parametrize("how", ["start_forked", "start_apart"])
+def test_a_child_that_died_is_reported_and_one_can_be_cancelled(how):
     import time
 
     from kg import procs
 
-    if procs.cores() < 2:
-        pytest.skip("one core: nothing goes apart")
+    if procs.cores() < 2 or (how == "start_forked" and not procs.can_fork()):
+        pytest.skip("nothing goes to a child here")
+    start = getattr(procs, how)
     with pytest.raises(ChildProcessError, match="without a result .exit code 3"):
-        procs.start_apart(os._exit, 3).result()
-    job = procs.start_apart(time.sleep, 60)
+        start(os._exit, 3).result()
+    job = start(time.sleep, 60)
     started = time.monotonic()
     job.cancel()
     assert time.monotonic() - started < 10
     with pytest.raises(RuntimeError, match="cancelled"):
         job.result()
-    assert not os.path.exists(job._payload)  # (the call pickled for the child: not left on disk)
+    if how == "start_apart":
+        assert not os.path.exists(job._payload)  # (the call pickled for the child: not left on disk)
 
 
 def test_analysis_is_the_same_with_its_parts_apart_or_not(monkeypatch):

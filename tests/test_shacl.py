@@ -305,6 +305,22 @@ def _all_results(report: Graph) -> set[tuple]:
     return {tuple(report.value(r, k) for k in keys) for r in report.subjects(RDF.type, SH.ValidationResult)}
 
 
+def test_the_speed_up_also_replaces_pyshacls_own_list_when_pyshacl_ran_first(g, monkeypatch):
+    from pyshacl import shape
+    from pyshacl.constraints import ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP
+
+    from kg.shacl import _ParameterList
+
+    monkeypatch.setattr(shape, "CONSTRAINT_PARAMS", (ALL_CONSTRAINT_PARAMETERS, CONSTRAINT_PARAMETERS_MAP), raising=False)
+    validate_graph(g)
+    assert isinstance(shape.CONSTRAINT_PARAMS[0], _ParameterList)
+    assert list(shape.CONSTRAINT_PARAMS[0]) == ALL_CONSTRAINT_PARAMETERS
+    other = (list(ALL_CONSTRAINT_PARAMETERS), dict(CONSTRAINT_PARAMETERS_MAP))  # (someone else's: left alone)
+    monkeypatch.setattr(shape, "CONSTRAINT_PARAMS", other)
+    validate_graph(g)
+    assert shape.CONSTRAINT_PARAMS is other
+
+
 def test_speed_ups_give_plain_pyshacls_report(g, monkeypatch):
     """The shapes graph that walks each RDF list once and the set lookup of shape parameters
     (kg.shacl) find exactly what pySHACL finds with a plain rdflib Graph and its own list."""
