@@ -200,6 +200,9 @@ def _reply(func, args) -> tuple[str, object]:
             return "error", RuntimeError(f"{type(exc).__name__}: {exc}")
 
 
+_RESULT = b"\0kg-result\0"  # what starts a fresh interpreter's answer on its output
+
+
 class _Apart(_Child):
     """A call running in a fresh interpreter (see :func:`start_apart`)."""
 
@@ -211,7 +214,10 @@ class _Apart(_Child):
 
     def _receive(self):
         out, _ = self._process.communicate()
-        return pickle.loads(out) if out else self._stopped(self._process.returncode)
+        # (after the marker: whatever else wrote to the child's output first, a
+        # sitecustomize's greeting say, is not the result)
+        start = out.find(_RESULT)
+        return pickle.loads(out[start + len(_RESULT):]) if start >= 0 else self._stopped(self._process.returncode)
 
     def cancel(self) -> None:
         """Stop the child if it still runs (when the caller gives up on the result)."""
@@ -252,8 +258,7 @@ def start_apart(func: Callable, *args, apart: bool = True):
             pickle.dump((sys.path, pickle.dumps((func, args), protocol=pickle.HIGHEST_PROTOCOL)), f,
                         protocol=pickle.HIGHEST_PROTOCOL)
         process = subprocess.Popen([sys.executable, "-c", "from kg.procs import _apart_child; _apart_child()", payload],
-                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, cwd=os.getcwd(),
-                                   env={**os.environ, "PYTHONPATH": _HOME})
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": _HOME})
     except BaseException:
         os.unlink(payload)
         raise
@@ -271,7 +276,7 @@ def _apart_child() -> None:
     sys.stdout = sys.stderr  # (what the call prints must not mix with the result)
     with collector_paused():
         reply = _reply(_unpickled_call, (call,))
-        out.write(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+        out.write(_RESULT + pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
     out.flush()
 
 

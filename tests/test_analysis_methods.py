@@ -717,6 +717,12 @@ def _seen_in_child():
     return os.getpid(), list(_PARENT_ONLY)
 
 
+def _noisy():
+    print("printed")  # (to the child's stderr)
+    os.write(1, b"written past sys.stdout\n")  # (as a sitecustomize's greeting would be)
+    return "the answer"
+
+
 def test_start_apart_returns_what_a_fresh_interpreter_made_and_raises_what_it_raised():
     from kg import procs
 
@@ -730,6 +736,7 @@ def test_start_apart_returns_what_a_fresh_interpreter_made_and_raises_what_it_ra
         assert pid != os.getpid() and seen == []  # not a fork: nothing of this process's memory
     with pytest.raises(ValueError, match="no such figure"):
         procs.start_apart(_boom, "no such figure").result()
+    assert procs.start_apart(_noisy).result() == "the answer"
     with pytest.raises(RuntimeError, match="_Unpicklable: held"):  # (as text when it does not pickle)
         procs.start_apart(_unpicklable).result()
     with pytest.raises(RuntimeError, match="cancelled"):  # (one result per call)
