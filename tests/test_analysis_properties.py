@@ -143,3 +143,24 @@ def test_one_search_gives_networkx_s_closeness(G, zeroed):
     assert between == nx.betweenness_centrality(H, weight="d")
     table = centrality.centrality_table(G)
     assert {n: row["closeness"] for n, row in table.items()} == centrality.closeness(G)
+
+
+@settings(max_examples=100, deadline=None)
+@given(signed_digraphs(), st.booleans(), st.sampled_from(["in", "out"]), st.lists(st.integers(0, 40), max_size=2))
+def test_magnitude_graphs_are_what_networkx_would_build(G, distance, direction, zeroed):
+    # built from networkx's own dicts in bulk: the same nodes, edges and orders as its add calls
+    edges = sorted(G.edges)
+    for i in zeroed:
+        if edges:
+            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    H = centrality._make_magnitude_graph(G, "weight", distance, direction)
+    expected = nx.DiGraph()
+    expected.add_nodes_from(sorted(G))
+    rows = [(u, v, 1 / abs(w) if distance else abs(w)) for u, v, w in G.edges(data="weight") if w or not distance]
+    expected.add_weighted_edges_from(sorted((v, u, m) if direction == "out" else (u, v, m) for u, v, m in rows), weight="w")
+    assert list(H.nodes(data=True)) == list(expected.nodes(data=True))
+    assert list(H.edges(data=True)) == list(expected.edges(data=True))
+    assert [list(H.pred[n]) for n in H] == [list(expected.pred[n]) for n in expected]
+    assert all(H.pred[v][u] is d for u, v, d in H.edges(data=True))
+    H.add_edge("new", "other")  # (and it takes networkx's own changes as any graph does)
+    assert H.has_edge("new", "other") and "new" in H.pred["other"]

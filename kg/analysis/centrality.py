@@ -129,17 +129,25 @@ def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"
 
 
 def _make_magnitude_graph(G, weight, distance: bool, direction: str):
-    H = nx.DiGraph()
-    H.add_nodes_from(sorted(G))
     edges = []
-    for u, v, d in G.edges(data=True):
-        m = _magnitude(d, weight)
-        if distance:
-            if m == 0:
-                continue
-            m = 1.0 / m
-        edges.append((v, u, m) if direction == "out" else (u, v, m))
-    H.add_weighted_edges_from(sorted(edges, key=lambda e: (e[0], e[1])), weight="w")
+    for u, nbrs in G._adj.items():  # (G.edges' view cost a fifth of this on a large graph)
+        for v, d in nbrs.items():
+            m = _magnitude(d, weight)
+            if distance:
+                if m == 0:
+                    continue
+                m = 1.0 / m
+            edges.append((v, u, m) if direction == "out" else (u, v, m))
+    edges.sort()  # (by u, then v: a pair is one edge, so m never decides)
+    # (the dicts networkx would make, made here in bulk: add_weighted_edges_from took half)
+    H = nx.DiGraph()
+    succ, pred = H._succ, H._pred
+    for n in sorted(G):
+        H._node[n] = {}
+        succ[n] = {}
+        pred[n] = {}
+    for u, v, m in edges:
+        succ[u][v] = pred[v][u] = {"w": m}
     return H
 
 
@@ -178,11 +186,7 @@ def in_strength(G, weight: str | None = "weight") -> dict:
     node hit by a strong negative influence is as exposed as one hit by a
     strong positive one.
     """
-    return {
-        # (the same edges, in the same order, as G.in_edges(n): a view per node cost seconds)
-        n: float(sum(_magnitude(d, weight) for d in G.pred[n].values()))
-        for n in sorted(G)
-    }
+    return _strengths(G._pred, weight)  # (the same edges, in the same order, as G.in_edges(n))
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -218,10 +222,15 @@ def out_strength(G, weight: str | None = "weight") -> dict:
     -----
     Also called weighted out-degree; the row sum of the MICMAC direct matrix.
     """
-    return {
-        n: float(sum(_magnitude(d, weight) for d in G.succ[n].values()))
-        for n in sorted(G)
-    }
+    return _strengths(G._succ, weight)
+
+
+def _strengths(adj: dict, weight: str | None) -> dict:
+    """Node -> the sum of ``abs(weight)`` over its links in ``adj`` (networkx's own dicts: a
+    view per node, and a call per link, cost seconds on a large graph), nodes sorted."""
+    if weight is None:
+        return {n: float(len(adj[n])) for n in sorted(adj)}
+    return {n: float(sum([abs(float(d.get(weight, 1))) for d in adj[n].values()])) for n in sorted(adj)}
 
 
 @nx.utils.not_implemented_for("undirected")
