@@ -162,7 +162,11 @@ def select_values(backend, text: str, *names: str) -> list[tuple]:
 
 def sorted_values(backend, text: str, *names: str) -> list[tuple]:
     """:func:`select_values`, sorted (an unbound value first, as ORDER BY would)."""
-    rows = select_values(backend, text, *names)
+    return _sorted_rows(select_values(backend, text, *names))
+
+
+def _sorted_rows(rows: list[tuple]) -> list[tuple]:
+    """Rows of strings sorted, an unbound value (None) first, as ORDER BY would."""
     if any(None in row for row in rows):
         return sorted(rows, key=lambda row: tuple("" if v is None else v for v in row))
     return sorted(rows)
@@ -180,7 +184,7 @@ def _keys(backend) -> _Keys:
 
         rows = [(e, type_of(cls), zh, en, unaddressed, id_)
                 for e, cls, zh, en, unaddressed, id_ in select_values(backend, _NODES, "e", "cls", "zh", "en", "unaddressed", "id")]
-        return _Keys(sorted(rows, key=lambda row: tuple("" if v is None else v for v in row)))
+        return _Keys(_sorted_rows(rows))
 
     # (every graph of a run reads the same keys)
     return backend.keep("keys", make) if isinstance(backend, Memo) else make()
