@@ -3,7 +3,8 @@
 SELECT: ``table`` (aligned, Chinese-width aware), ``csv`` and ``tsv`` (SPARQL 1.1 CSV/TSV
 results), ``json`` (SPARQL 1.1 JSON results), ``jsonl`` (one plain object per row), ``xml``
 (SPARQL XML results). ASK: the same formats carry a boolean; ``table`` prints true/false.
-CONSTRUCT/DESCRIBE: ``turtle``, ``jsonld``, ``ntriples``.
+CONSTRUCT/DESCRIBE: ``turtle``, ``jsonld``, ``ntriples`` (a graph from Oxigraph is written
+in Turtle and N-Triples by Oxigraph's serializer, without making an rdflib graph first).
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ def render(result: QueryResult, fmt: str) -> str:
         fmt = GRAPH_ALIASES.get(fmt, fmt)
         if fmt not in GRAPH_FORMATS:
             raise ValueError(f"a {result.form} query gives a graph: use --format {', '.join(GRAPH_FORMATS)}")
+        if result.engine_triples is not None and fmt in ("turtle", "ntriples"):
+            return _oxigraph_text(result.engine_triples, fmt)
         from .rdf import bind_prefixes
 
         g = result.graph
@@ -57,6 +60,24 @@ def render(result: QueryResult, fmt: str) -> str:
     if result.form == "ASK":
         return _ask(result.boolean, fmt)
     return {"table": _table, "csv": _csv, "tsv": _tsv, "json": _json, "jsonl": _jsonl, "xml": _xml}[fmt](result)
+
+
+def _oxigraph_text(triples, fmt: str) -> str:
+    """Turtle or N-Triples of a graph from Oxigraph, written by Oxigraph's own serializer
+    (at 50,000 triples a tenth of a second, where rdflib's Turtle took four): the triples in
+    order (N-Triples: the same sorted lines as from rdflib's graph), Turtle with the prefixes
+    of :data:`kg.sparql.PREFIXES` that its IRIs use."""
+    import pyoxigraph as ox
+
+    if fmt == "ntriples":
+        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
+        return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
+    triples = sorted(triples, key=str)  # (grouped by subject, the same order on every run)
+    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
+            if isinstance(t, ox.NamedNode)}
+    iris.update(t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal))
+    used = {prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
 
 
 # --------------------------------------------------------------------------- ASK

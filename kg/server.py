@@ -95,7 +95,7 @@ def _run_in_child(conn, backend, text, fmt, max_rows, default_graphs, named_grap
             result = backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs)
         else:
             result = backend.query(text)
-        size = len(result.rows) if result.form == "SELECT" else (len(result.graph) if result.graph is not None else 0)
+        size = len(result) if result.form in ("SELECT", "CONSTRUCT", "DESCRIBE") else 0
         if size > max_rows:
             conn.send((400, "text/plain; charset=utf-8",
                        f"the result has {size} rows, more than this server's limit of {max_rows}; "

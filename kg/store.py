@@ -36,17 +36,38 @@ class QueryResult:
 
     def __init__(self, form: str, vars: list[str] | None = None, rows: list[dict[str, Any]] | None = None,
                  boolean: bool | None = None, graph: Any = None, raw: Any = None, *,
-                 terms: list[tuple] | None = None, convert=None):
+                 terms: list[tuple] | None = None, convert=None, triples: list | None = None):
         self.form = form
         self.vars = list(vars or [])
         self.boolean = boolean
-        self.graph = graph
         self.raw = raw
         # (Oxigraph: the engine's terms, a tuple per row in ``vars`` order, and the function
-        # that makes an rdflib term of one; turned into ``rows`` when they are first read)
+        # that makes an rdflib term of one; turned into ``rows`` when they are first read.
+        # For a graph, the engine's triples, each once, turned into ``graph`` when it is read)
         self._terms, self._convert = terms, convert
         self._rows = rows if rows is not None or terms is not None else []
         self._values: dict[tuple, list[tuple]] = {}
+        self._graph = graph
+        self.engine_triples = triples
+        """The answer's triples as Oxigraph made them (``pyoxigraph.Triple``, each once), for
+        a graph from Oxigraph; else None. ``graph`` is made from them when first read."""
+
+    @property
+    def graph(self):
+        """A CONSTRUCT or DESCRIBE answer as an rdflib Graph (None for the other forms)."""
+        if self._graph is None and self.engine_triples is not None:
+            from rdflib import Graph
+
+            g = Graph()
+            convert, add = self._convert, g.add
+            for t in self.engine_triples:
+                add((convert(t.subject), convert(t.predicate), convert(t.object)))
+            self._graph = g
+        return self._graph
+
+    @graph.setter
+    def graph(self, graph) -> None:
+        self._graph, self.engine_triples = graph, None
 
     @property
     def rows(self) -> list[dict[str, Any]]:
@@ -108,6 +129,8 @@ class QueryResult:
     def __len__(self) -> int:
         if self.form == "SELECT" and self._rows is None:
             return len(self._terms)
+        if self.engine_triples is not None:
+            return len(self.engine_triples)
         return len(self.rows) if self.form == "SELECT" else (len(self.graph) if self.graph is not None else 1)
 
 
@@ -306,7 +329,7 @@ def _from_oxigraph(result) -> QueryResult:
     import pyoxigraph as ox
 
     from .rdf import _string as _string_literal  # (a string Oxigraph has checked: no casting again)
-    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib import BNode, Literal, URIRef
 
     XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
     cache: dict = {}
@@ -335,10 +358,9 @@ def _from_oxigraph(result) -> QueryResult:
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(result), raw=result)
     if isinstance(result, ox.QueryTriples):
-        g = Graph()
-        for t in result:
-            g.add((term(t.subject), term(t.predicate), term(t.object)))
-        return QueryResult("CONSTRUCT", graph=g, raw=result)
+        # (the rdflib graph is made only if it is read: results.render writes N-Triples and
+        # Turtle from these, and at 50,000 triples the graph cost three times the query)
+        return QueryResult("CONSTRUCT", triples=list(dict.fromkeys(result)), convert=term, raw=result)
     names = [v.value for v in result.variables]
     return QueryResult("SELECT", vars=names, terms=[tuple(solution) for solution in result], convert=term, raw=result)
 
