@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -164,3 +165,61 @@ def test_magnitude_graphs_are_what_networkx_would_build(G, distance, direction, 
     assert all(H.pred[v][u] is d for u, v, d in H.edges(data=True))
     H.add_edge("new", "other")  # (and it takes networkx's own changes as any graph does)
     assert H.has_edge("new", "other") and "new" in H.pred["other"]
+
+
+def _with_changes(G, self_loops, zeroed):
+    nodes = sorted(G)
+    for i in self_loops:
+        G.add_edge(nodes[i % len(nodes)], nodes[i % len(nodes)], weight=-1 / 3)
+    edges = sorted(G.edges)
+    for i in zeroed:
+        if edges:
+            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    return G
+
+
+@settings(max_examples=200, deadline=None)
+@given(signed_digraphs(max_nodes=10), st.lists(st.integers(0, 9), max_size=2), st.lists(st.integers(0, 40), max_size=3),
+       st.sampled_from([1, 2, 64]))
+def test_the_cyclic_core_keeps_every_cycle_and_the_exact_answers(G, self_loops, zeroed, rounds):
+    # trimmed in numpy, a few rounds or to the end: every node on a cycle stays, and the
+    # acyclicity test and the spectral radius give what networkx's searches of all of G give
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(centrality, "_TRIM_ROUNDS", rounds)
+        _check_the_cyclic_core(_with_changes(G, self_loops, zeroed))
+
+
+def _check_the_cyclic_core(G):
+    on_cycles = {n for c in nx.strongly_connected_components(G) if len(c) > 1 for n in c} | set(nx.nodes_with_selfloops(G))
+    core = centrality.cyclic_core(G)
+    assert on_cycles <= set(core) and core == [n for n in G if n in set(core)]
+    core, complete = centrality._trimmed(G)
+    if complete:
+        # (trimmed to the end: the nodes on a path from a cycle to a cycle)
+        assert set(core) == {n for n in G if any(nx.has_path(G, c, n) for c in on_cycles)
+                             and any(nx.has_path(G, n, c) for c in on_cycles)}
+    live = lambda d: d["weight"] != 0  # noqa: E731
+    expected = nx.is_directed_acyclic_graph(nx.DiGraph([(u, v) for u, v, d in G.edges(data=True) if live(d)]))
+    assert centrality.is_acyclic(G, lambda d: d["weight"]) == expected
+    rho = 0.0  # (as kg computed it before: every component of all of G, through networkx)
+    for component in nx.strongly_connected_components(G):
+        if len(component) == 1 and not G.has_edge(*(2 * tuple(component))):
+            continue
+        nodes = sorted(component)
+        A = abs(nx.to_numpy_array(G.subgraph(nodes), nodelist=nodes, weight="weight"))
+        rho = max(rho, float(max(abs(np.linalg.eigvals(A)))))
+    assert centrality.spectral_radius(G, weight="weight", absolute=True) == rho
+
+
+@settings(max_examples=100, deadline=None)
+@given(signed_digraphs(), st.lists(st.integers(0, 40), max_size=3))
+def test_the_edge_matrix_is_sorted_by_row_column_and_value(G, zeroed):
+    from kg.analysis._sparse import EdgeMatrix
+
+    G = _with_changes(G, [], zeroed)
+    nodes = sorted(G, reverse=True)[:-1]  # (one node left out: its edges are too)
+    A = EdgeMatrix.of(G, nodes, lambda d: d["weight"])
+    index = {v: i for i, v in enumerate(nodes)}
+    entries = sorted((index[u], index[v], d["weight"]) for u, v, d in G.edges(data=True) if u in index and v in index)
+    assert (A.rows.tolist(), A.cols.tolist(), A.vals.tolist()) == tuple(map(list, zip(*entries))) if entries else ([], [], [])
+    assert A.rows.dtype == np.intp and A.vals.dtype == float and A.n == len(nodes)

@@ -507,13 +507,24 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
 def spectral_radius(H, weight: str | None = "w", absolute: bool = False) -> float:
     """The largest |eigenvalue| of H's ``weight`` matrix (of its entries' magnitudes with
     ``absolute``; every edge 1 with ``weight`` None): the largest over its strongly
-    connected components (the matrix is block triangular in them), each solved densely."""
+    connected components (the matrix is block triangular in them), each solved densely.
+    (The components are looked for in :func:`cyclic_core` only: the rest are single nodes
+    without a loop, whose eigenvalue is 0.)"""
     rho = 0.0
-    for component in nx.strongly_connected_components(H):
+    for component in nx.strongly_connected_components(H.subgraph(cyclic_core(H))):
         if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
             continue
         nodes = sorted(component)
-        A = nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight=weight)
+        # (the matrix nx.to_numpy_array(H.subgraph(nodes), nodelist=nodes, weight=weight) gives,
+        # filled from H's own dicts: a subgraph view per component cost more than its eigenvalues)
+        index = {v: i for i, v in enumerate(nodes)}
+        A = np.zeros((len(nodes), len(nodes)))
+        for u in nodes:
+            i = index[u]
+            for v, d in H._adj[u].items():
+                j = index.get(v)
+                if j is not None:
+                    A[i, j] = 1 if weight is None else d.get(weight, 1)
         if absolute:
             A = np.abs(A)
         rho = max(rho, float(np.max(np.abs(np.linalg.eigvals(A)))))
@@ -522,10 +533,69 @@ def spectral_radius(H, weight: str | None = "w", absolute: bool = False) -> floa
 
 def is_acyclic(G, value: Callable[[dict], float]) -> bool:
     """Whether the edges of ``G`` whose ``value(edge data)`` is not 0 form no cycle (read
-    on ``G`` itself, or a view of it: no copy of a large graph)."""
-    if all(value(d) != 0 for *_, d in G.edges(data=True)):
-        return nx.is_directed_acyclic_graph(G)
-    return nx.is_directed_acyclic_graph(nx.subgraph_view(G, filter_edge=lambda u, v: value(G[u][v]) != 0))
+    on ``G`` itself, or a view of it: no copy of a large graph; the exact search on
+    :func:`cyclic_core` only)."""
+    core, complete = _trimmed(G, lambda d: value(d) != 0)
+    if complete:  # (every node left has an edge in and an edge out among them: a cycle)
+        return not core
+    S = G.subgraph(core)
+    if all(value(d) != 0 for *_, d in S.edges(data=True)):
+        return nx.is_directed_acyclic_graph(S)
+    return nx.is_directed_acyclic_graph(nx.subgraph_view(S, filter_edge=lambda u, v: value(S[u][v]) != 0))
+
+
+# Rounds of :func:`cyclic_core`'s trimming: each costs a pass over the arrays; what a long
+# chain leaves after them goes to the exact method unchanged.
+_TRIM_ROUNDS = 64
+
+
+def cyclic_core(G, keep: Callable[[dict], bool] | None = None) -> list:
+    """The nodes of the directed graph ``G`` that may lie on a cycle, in G's order.
+
+    What is left once the nodes with no edge in or no edge out are taken away, again and
+    again: a node on a cycle never goes, one on none goes sooner or later. A graph of many
+    reports has few cycles, so the exact methods (strongly connected components, the
+    acyclicity test) then look at a small part of it. At most ``_TRIM_ROUNDS`` rounds, each
+    in numpy: what a longer chain would still give up stays in (the result may hold more
+    than the nodes on cycles, never fewer). ``keep(edge data)`` picks the edges that count
+    (default: all).
+
+    >>> cyclic_core(nx.DiGraph([("a", "b"), ("b", "a"), ("b", "c"), ("d", "a")]))
+    ['a', 'b']
+    """
+    return _trimmed(G, keep)[0]
+
+
+def _trimmed(G, keep: Callable[[dict], bool] | None = None) -> tuple[list, bool]:
+    """:func:`cyclic_core`, and whether the trimming went to its end (then every node left
+    has an edge in and an edge out among those left, so there is a cycle if any is left)."""
+    if G.is_multigraph() or not G.is_directed():
+        return list(G), False
+    nodes = list(G)
+    index = {v: i for i, v in enumerate(nodes)}
+    rows, cols = [], []
+    for u, successors in G._adj.items():
+        i = index[u]
+        for v, d in successors.items():
+            if keep is None or keep(d):
+                rows.append(i)
+                cols.append(index[v])
+    n = len(nodes)
+    rows, cols = np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+    indeg, outdeg = np.bincount(cols, minlength=n), np.bincount(rows, minlength=n)
+    alive, linked = np.ones(n, dtype=bool), np.ones(len(rows), dtype=bool)
+    complete = False
+    for _ in range(_TRIM_ROUNDS):
+        dead = alive & ((indeg == 0) | (outdeg == 0))
+        if not dead.any():
+            complete = True
+            break
+        alive &= ~dead
+        gone = linked & (dead[rows] | dead[cols])
+        linked &= ~gone
+        indeg -= np.bincount(cols[gone], minlength=n)
+        outdeg -= np.bincount(rows[gone], minlength=n)
+    return [nodes[i] for i in np.flatnonzero(alive)], complete
 
 
 @nx.utils.not_implemented_for("undirected")

@@ -67,25 +67,33 @@ class MicmacStep:
 
     Values are scaled so that each vector sums to the direct matrix's total,
     which keeps every power on the scale of the direct plane. Held as arrays;
-    the dicts and node orders are built when first read (a graph of many
-    reports has many nodes and many powers).
+    the rankings, dicts and node orders are made when first read (a graph of
+    many reports has many nodes and many powers, and deciding whether the
+    rankings settled reads the last few powers' only).
     """
 
     power: int
     nodes: list = field(repr=False)
     infl: np.ndarray = field(repr=False)
     dep: np.ndarray = field(repr=False)
-    infl_rank: np.ndarray = field(repr=False)  # row indices, highest first (ties by node)
-    dep_rank: np.ndarray = field(repr=False)
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, MicmacStep):
             return NotImplemented
         return (self.power == other.power and self.nodes == other.nodes
-                and all(np.array_equal(getattr(self, a), getattr(other, a))
-                        for a in ("infl", "dep", "infl_rank", "dep_rank")))
+                and np.array_equal(self.infl, other.infl) and np.array_equal(self.dep, other.dep))
 
     __hash__ = None
+
+    @cached_property
+    def infl_rank(self) -> np.ndarray:
+        """Row indices by influence, highest first (ties by node, see :func:`_rank`)."""
+        return _rank(self.infl)
+
+    @cached_property
+    def dep_rank(self) -> np.ndarray:
+        """Row indices by dependence, highest first."""
+        return _rank(self.dep)
 
     @cached_property
     def influence(self) -> dict:
@@ -355,7 +363,7 @@ def _step(power: int, infl: np.ndarray, dep: np.ndarray, nodes: list, total: flo
     s = infl.sum()
     scale = total / s if s > 0 else 0.0
     infl, dep = infl * scale, dep * scale
-    return MicmacStep(power=power, nodes=nodes, infl=infl, dep=dep, infl_rank=_rank(infl), dep_rank=_rank(dep))
+    return MicmacStep(power=power, nodes=nodes, infl=infl, dep=dep)
 
 
 @nx.utils.not_implemented_for("undirected")
