@@ -837,20 +837,26 @@ def test_betweenness_of_separate_reports_is_normalised_over_the_whole_graph():
 
 
 def test_centrality_table_makes_each_magnitude_graph_once(monkeypatch):
-    """Five metrics read two distinct magnitude graphs; the table makes each once, and
-    nothing stays shared after it (the graph may change between two tables)."""
+    """Five metrics read the distance graph (betweenness, closeness) or the magnitudes'
+    matrix (PageRank, eigenvector, Katz); the table makes each once, and nothing stays
+    shared after it (the graph may change between two tables)."""
     from kg.analysis import centrality
+    from kg.analysis._sparse import EdgeMatrix
 
-    made = []
-    real = centrality._make_magnitude_graph
+    made, matrices = [], []
+    real, real_of = centrality._make_magnitude_graph, EdgeMatrix.of.__func__
     monkeypatch.setattr(centrality, "_make_magnitude_graph", lambda *a: made.append(a[1:]) or real(*a))
+    monkeypatch.setattr(EdgeMatrix, "of", classmethod(lambda cls, *a: matrices.append(a[1]) or real_of(cls, *a)))
     G = nx.DiGraph()
     G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1 / 3), ("c", "a", 2 / 3)])
     first = centrality.centrality_table(G)
-    assert sorted(made) == [("weight", False, "in"), ("weight", True, "in")]
+    assert made == [("weight", True, "in")] and matrices == [["a", "b", "c"]]
     G.add_weighted_edges_from([("c", "d", 1.0)])
     second = centrality.centrality_table(G)
-    assert len(made) == 4 and "d" in second and first["a"] != second["a"]
+    assert len(made) == 2 and len(matrices) == 2 and "d" in second and first["a"] != second["a"]
+    # (each metric on its own makes what it needs, and gives the table's values)
+    for metric in ("pagerank", "eigenvector", "katz"):
+        assert getattr(centrality, metric)(G) == {n: row[metric] for n, row in second.items()}
 
 
 def test_analyze_refuses_a_negative_top():

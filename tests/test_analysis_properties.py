@@ -223,3 +223,20 @@ def test_the_edge_matrix_is_sorted_by_row_column_and_value(G, zeroed):
     entries = sorted((index[u], index[v], d["weight"]) for u, v, d in G.edges(data=True) if u in index and v in index)
     assert (A.rows.tolist(), A.cols.tolist(), A.vals.tolist()) == tuple(map(list, zip(*entries))) if entries else ([], [], [])
     assert A.rows.dtype == np.intp and A.vals.dtype == float and A.n == len(nodes)
+
+
+@settings(max_examples=100, deadline=None)
+@given(signed_digraphs(), st.lists(st.integers(0, 40), max_size=2))
+def test_direction_out_is_the_reversed_graph(G, zeroed):
+    # "out" transposes the magnitudes' matrix: the same floats as the reversed graph's "in"
+    G = _with_changes(G, [], zeroed)
+    R = G.reverse(copy=True)
+    for metric in (centrality.pagerank, centrality.eigenvector, centrality.katz):
+        try:
+            expected = metric(R)
+        except centrality.CentralityNotConverged as exc:
+            with pytest.raises(centrality.CentralityNotConverged) as got:
+                metric(G, direction="out")
+            assert str(got.value) == str(exc)
+            continue
+        assert metric(G, direction="out") == expected

@@ -57,6 +57,11 @@ class EdgeMatrix:
         order = np.lexsort((vals, cols, rows))
         return cls(len(index), rows[order], cols[order], vals[order])
 
+    def transposed(self) -> "EdgeMatrix":
+        """``A.T``, its entries sorted as :meth:`of` sorts them."""
+        order = np.lexsort((self.vals, self.rows, self.cols))
+        return EdgeMatrix(self.n, self.cols[order], self.rows[order], self.vals[order])
+
     def row_sums(self) -> np.ndarray:
         return np.bincount(self.rows, weights=self.vals, minlength=self.n)
 

@@ -128,6 +128,23 @@ def _magnitude_graph(G, weight, *, distance: bool = False, direction: str = "in"
     return _make_magnitude_graph(G, weight, distance, direction)
 
 
+def _magnitude_matrix(G, weight, direction: str = "in") -> EdgeMatrix:
+    """The matrix of ``_magnitude_graph(G, weight, direction=direction)`` (its ``w``), rows
+    and columns in sorted node order, read off G itself (no magnitude graph: a second
+    copy of a large G cost a second); shared while :func:`centrality_table` runs (PageRank,
+    eigenvector and Katz read the same one)."""
+    shared = _SHARED.get()
+    key = (id(G), weight, "matrix", direction)
+    if shared is not None and key in shared:
+        return shared[key][1]
+    A = EdgeMatrix.of(G, sorted(G), lambda d: _magnitude(d, weight))
+    if direction == "out":
+        A = A.transposed()
+    if shared is not None:
+        shared[key] = (G, A)  # (G is kept with it, so its id is not reused meanwhile)
+    return A
+
+
 def _make_magnitude_graph(G, weight, distance: bool, direction: str):
     edges = []
     for u, nbrs in G._adj.items():  # (G.edges' view cost a fifth of this on a large graph)
@@ -299,7 +316,7 @@ def pagerank(
     n = len(nodes)
     if n == 0:
         return {}
-    A = EdgeMatrix.of(_magnitude_graph(G, weight, direction=direction), nodes, _W)
+    A = _magnitude_matrix(G, weight, direction)  # (its rows: sorted(G), these nodes)
     S = A.row_sums()
     dangling = S == 0
     P = A.scaled_rows(S)
@@ -658,8 +675,9 @@ def eigenvector(
     """
     if len(G) == 0:
         return {}
-    H = _magnitude_graph(G, weight, direction=direction)
-    if is_acyclic(H, _W):
+    _check_direction(direction)
+    # (the reversed graph of direction "out" has the same cycles)
+    if is_acyclic(G, lambda d: _magnitude(d, weight)):
         # networkx iterates with A + I and may stop on a meaningless vector
         raise CentralityNotConverged(
             "eigenvector centrality",
@@ -667,9 +685,9 @@ def eigenvector(
             "the graph has no cycles, so every eigenvalue is 0 and the centrality is "
             "undefined; use katz or pagerank for this graph",
         )
-    nodes = list(H)
+    nodes = sorted(G)
     n = len(nodes)
-    A = EdgeMatrix.of(H, nodes, _W)
+    A = _magnitude_matrix(G, weight, direction)
     # networkx's power iteration (on A + I, from the uniform vector, same stopping rule),
     # on numpy arrays
     x = np.full(n, 1.0 / n)
@@ -755,10 +773,10 @@ def katz(
     """
     if len(G) == 0:
         return {}
-    H = _magnitude_graph(G, weight, direction=direction)
-    nodes = list(H)
+    _check_direction(direction)
+    nodes = sorted(G)
     n = len(nodes)
-    A = EdgeMatrix.of(H, nodes, _W)
+    A = _magnitude_matrix(G, weight, direction)
     # networkx's iteration x <- alpha A'x + beta from 0, same stopping rule, on numpy arrays
     x = np.zeros(n)
     for _ in range(max_iter):
@@ -767,7 +785,10 @@ def katz(
         if np.abs(x - xlast).sum() < n * tol:
             norm = float(np.sqrt((x * x).sum())) if normalized else 1.0
             return {v: float(x[i]) / (norm or 1.0) for i, v in enumerate(nodes)}
-    rho = spectral_radius(H)
+    # (for "in" the magnitudes' matrix is G's own, taken absolute; "out" reads the reversed
+    # graph's, as before: the same eigenvalues, but not always to the last bit)
+    rho = (spectral_radius(G, weight=weight, absolute=True) if direction == "in"
+           else spectral_radius(_magnitude_graph(G, weight, direction=direction)))
     bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
     raise CentralityNotConverged(
         "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"
