@@ -864,3 +864,39 @@ def test_analyze_refuses_a_negative_top():
 
     with pytest.raises(ValueError, match="top must be >= 0, not -1"):
         report.analyze(nx.DiGraph(), top=-1)
+
+
+def test_rankings_are_highest_first_nan_as_0_ties_by_key():
+    from kg.analysis import report
+
+    nan = math.nan
+    scores = {"c": 2.0, "a": nan, "e": 0.0, "b": 2.0, "d": -1.0, "f": -0.0, "g": math.inf, "x": 5.0}
+    table = {n: {"pagerank": v, "katz": -v if not math.isnan(v) else v} for n, v in sorted(scores.items())}
+    types = {n: ("Driver" if n != "x" else "Challenge") for n in table}
+    got = report._rankings(table, types, top=20)
+    for m in ("pagerank", "katz"):
+        def nan0(x):
+            return 0.0 if math.isnan(x) else x
+
+        order = sorted((n for n in table if n != "x"), key=lambda n: (-nan0(table[n][m]), n))
+        assert [n for n, _ in got["Driver"][m]] == order
+        assert got["Driver"][m] == [[n, table[n][m]] for n in order]
+    assert [n for n, _ in got["Driver"]["pagerank"]] == ["g", "b", "c", "a", "e", "f", "d"]
+    assert got["Challenge"]["katz"] == [["x", -5.0]] and got["Technology"] == {"katz": [], "pagerank": []}
+    assert [n for n, _ in report._rankings(table, types, top=2)["Driver"]["pagerank"]] == ["g", "b"]
+
+
+def test_analysis_rankings_are_the_tables_order():
+    import kg
+    from kg.analysis import report
+    from kg.analysis.graphs import influence_graph
+
+    graph = kg.load()
+    result = report.analyze(graph, top=10_000)  # (every node: the whole order, ties and all)
+    table = centrality.centrality_table(influence_graph(graph))
+    for t in report.RANKED_TYPES:
+        keys = [n for n in table if result["nodes"][n]["type"] == t]
+        assert keys and len({table[n]["in_degree"] for n in keys}) < len(keys)  # (ties to break)
+        for m in centrality.METRICS:
+            expected = [[n, table[n][m]] for n in sorted(keys, key=lambda n: (-table[n][m], n))]
+            assert result["rankings"][t][m] == report._clean(expected), (t, m)

@@ -6,10 +6,11 @@ themselves stay independent of kg's data.
 
 from __future__ import annotations
 
-import heapq
 import json
 import math
 from pathlib import Path
+
+import numpy as np
 
 from ..procs import collector_paused, start_apart
 from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
@@ -94,8 +95,9 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
         figures = figures_from(backend)
         # (asked once and large — a row per citation — so not kept by the Memo)
         audit = _audit(figures, section_contents(backend.uncached()))
-        # (the nodes hold plain strings already: 185,000 of them at 1,000 reports)
-        return {k: v if k == "nodes" else _clean(v) for k, v in _result(G, C, audit, job, top).items()}
+        # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; MICMAC's and
+        # the loops' parts come cleaned from _structure)
+        return {k: v if k in _CLEAN_ALREADY else _clean(v) for k, v in _result(G, C, audit, job, top).items()}
     finally:
         if job is not None:
             job.cancel()
@@ -107,16 +109,7 @@ def _result(G, C, audit, structure, top) -> dict:
     covered = coverage(C, G)
     indices = graph_indices(G)
     table = centrality_table(G)
-    metrics = sorted({m for row in table.values() for m in row})
-    rankings = {}
-    of_type = {t: [] for t in RANKED_TYPES}
-    for n in table:
-        of_type.get(G.nodes[n].get("type"), []).append(n)
-    for t in RANKED_TYPES:
-        # (rank's order, highest first and ties by key, nan as 0, as plain tuples: a key
-        # function for each of 46,000 challenges and 10 metrics took a second at 1,000 reports)
-        rankings[t] = {m: [[n, table[n][m]] for _, n in heapq.nsmallest(top, ((-_nan0(table[n][m]), n) for n in of_type[t]))]
-                       for m in metrics}
+    rankings = _rankings(table, {n: G.nodes[n].get("type") for n in table}, top)
     pagerank = {n: _nan0(table[n].get("pagerank", 0.0)) for n in table}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
@@ -148,9 +141,29 @@ def _result(G, C, audit, structure, top) -> dict:
     return result
 
 
+def _rankings(table: dict, types: dict, top: int) -> dict:
+    """Type → metric → the ``top`` nodes of the type as [node, value], highest value first,
+    ties by node, nan counted as 0, for :data:`RANKED_TYPES` and the table's metrics."""
+    metrics = sorted({m for row in table.values() for m in row})
+    rankings = {}
+    for t in RANKED_TYPES:
+        # (in numpy, whose stable sort keeps the sorted keys' order among equal values: a
+        # Python pass per type and metric over 46,000 challenges took seconds at 1,000 reports)
+        keys = sorted(n for n in table if types.get(n) == t)
+        rankings[t] = {}
+        for m in metrics:
+            values = np.nan_to_num(np.fromiter((table[n][m] for n in keys), float, len(keys)), nan=0.0)
+            rankings[t][m] = [[keys[i], table[keys[i]][m]] for i in np.argsort(-values, kind="stable")[:top]]
+    return rankings
+
+
+_CLEAN_ALREADY = ("nodes", "micmac", "loops")
+
+
 def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list]:
-    """The result's ``micmac`` and ``loops`` parts, and the communities (read on the
-    influence graph alone)."""
+    """The result's ``micmac`` and ``loops`` parts, cleaned for JSON (see :func:`_clean`;
+    in the child process, beside the rest), and the communities (read on the influence
+    graph alone)."""
     mm = micmac(G, split=split)
     plain_note = None
     if not mm.converged:
@@ -172,7 +185,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return micmac_part, loops_part, communities(G, seed)
+    return _clean(micmac_part), _clean(loops_part), communities(G, seed)
 
 
 def _audit(figures, contents) -> tuple[dict, list, list]:
