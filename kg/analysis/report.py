@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -150,9 +151,10 @@ def _rankings(table: dict, types: dict, top: int) -> dict:
         # (in numpy, whose stable sort keeps the sorted keys' order among equal values: a
         # Python pass per type and metric over 46,000 challenges took seconds at 1,000 reports)
         keys = sorted(n for n in table if types.get(n) == t)
+        rows = [table[n] for n in keys]
         rankings[t] = {}
         for m in metrics:
-            values = np.nan_to_num(np.fromiter((table[n][m] for n in keys), float, len(keys)), nan=0.0)
+            values = np.nan_to_num(np.fromiter(map(itemgetter(m), rows), float, len(keys)), nan=0.0)
             rankings[t][m] = [[keys[i], table[keys[i]][m]] for i in np.argsort(-values, kind="stable")[:top]]
     return rankings
 
