@@ -27,6 +27,19 @@ def signed_digraphs(draw, max_nodes=8):
     return G
 
 
+def _with_changes(G, self_loops, zeroed):
+    """G with a self-loop (weight -1/3) on the nodes picked by ``self_loops`` and the
+    weight of the edges picked by ``zeroed`` set to 0."""
+    nodes = sorted(G)
+    for i in self_loops:
+        G.add_edge(nodes[i % len(nodes)], nodes[i % len(nodes)], weight=-1 / 3)
+    edges = sorted(G.edges)
+    for i in zeroed:
+        if edges:
+            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    return G
+
+
 @settings(max_examples=60, deadline=None)
 @given(signed_digraphs(), st.sampled_from([None, 0.3]))
 def test_micmac_totals_and_classes(G, attenuation):
@@ -99,13 +112,7 @@ def test_greedy_modularity_is_networkx_s(G, resolution):
 @given(signed_digraphs(), st.lists(st.integers(0, 7), max_size=3), st.lists(st.integers(0, 40), max_size=3))
 def test_loops_are_every_simple_cycle_of_the_non_zero_links(G, self_loops, zeroed):
     # only the strongly connected parts are searched: the same loops as a search of all of G
-    nodes = sorted(G)
-    for i in self_loops:
-        G.add_edge(nodes[i % len(nodes)], nodes[i % len(nodes)], weight=-1 / 3)
-    edges = sorted(G.edges)
-    for i in zeroed:
-        if edges:
-            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    G = _with_changes(G, self_loops, zeroed)
     live = nx.DiGraph([(u, v) for u, v, d in G.edges(data=True) if d["weight"] != 0])
     expected = {loops._loop(c, G, "weight").nodes for c in nx.simple_cycles(live, length_bound=4)}
     found = loops.feedback_loops(G, max_length=4)
@@ -132,10 +139,7 @@ def test_brandes_is_networkx_s_betweenness(G):
 def test_one_search_gives_networkx_s_closeness(G, zeroed):
     # the table's closeness, summed from Brandes' searches, is networkx's (a search per node on
     # the reversed graph), float for float; so is its betweenness; zero-weight links are left out
-    edges = sorted(G.edges)
-    for i in zeroed:
-        if edges:
-            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    G = _with_changes(G, [], zeroed)
     between, close = centrality._shortest_paths(G, "weight")
     H = nx.DiGraph()
     H.add_nodes_from(G)
@@ -150,10 +154,7 @@ def test_one_search_gives_networkx_s_closeness(G, zeroed):
 @given(signed_digraphs(), st.booleans(), st.sampled_from(["in", "out"]), st.lists(st.integers(0, 40), max_size=2))
 def test_magnitude_graphs_are_what_networkx_would_build(G, distance, direction, zeroed):
     # built from networkx's own dicts in bulk: the same nodes, edges and orders as its add calls
-    edges = sorted(G.edges)
-    for i in zeroed:
-        if edges:
-            G.edges[edges[i % len(edges)]]["weight"] = 0.0
+    G = _with_changes(G, [], zeroed)
     H = centrality._make_magnitude_graph(G, "weight", distance, direction)
     expected = nx.DiGraph()
     expected.add_nodes_from(sorted(G))
@@ -165,17 +166,6 @@ def test_magnitude_graphs_are_what_networkx_would_build(G, distance, direction, 
     assert all(H.pred[v][u] is d for u, v, d in H.edges(data=True))
     H.add_edge("new", "other")  # (and it takes networkx's own changes as any graph does)
     assert H.has_edge("new", "other") and "new" in H.pred["other"]
-
-
-def _with_changes(G, self_loops, zeroed):
-    nodes = sorted(G)
-    for i in self_loops:
-        G.add_edge(nodes[i % len(nodes)], nodes[i % len(nodes)], weight=-1 / 3)
-    edges = sorted(G.edges)
-    for i in zeroed:
-        if edges:
-            G.edges[edges[i % len(edges)]]["weight"] = 0.0
-    return G
 
 
 @settings(max_examples=200, deadline=None)
