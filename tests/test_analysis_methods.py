@@ -870,7 +870,8 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
     from kg.analysis import report
 
     nan = math.nan
-    scores = {"c": 2.0, "a": nan, "e": 0.0, "b": 2.0, "d": -1.0, "f": -0.0, "g": math.inf, "x": 5.0}
+    big = 1.7976931348623157e308  # (the largest float: still below inf)
+    scores = {"c": 2.0, "a": nan, "e": 0.0, "b": 2.0, "d": -1.0, "f": -0.0, "g": big, "h": math.inf, "x": 5.0}
     table = {n: {"pagerank": v, "katz": -v if not math.isnan(v) else v} for n, v in sorted(scores.items())}
     types = {n: ("Driver" if n != "x" else "Challenge") for n in table}
     got = report._rankings(table, types, top=20)
@@ -881,9 +882,9 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
         order = sorted((n for n in table if n != "x"), key=lambda n: (-nan0(table[n][m]), n))
         assert [n for n, _ in got["Driver"][m]] == order
         assert got["Driver"][m] == [[n, table[n][m]] for n in order]
-    assert [n for n, _ in got["Driver"]["pagerank"]] == ["g", "b", "c", "a", "e", "f", "d"]
+    assert [n for n, _ in got["Driver"]["pagerank"]] == ["h", "g", "b", "c", "a", "e", "f", "d"]
     assert got["Challenge"]["katz"] == [["x", -5.0]] and got["Technology"] == {"katz": [], "pagerank": []}
-    assert [n for n, _ in report._rankings(table, types, top=2)["Driver"]["pagerank"]] == ["g", "b"]
+    assert [n for n, _ in report._rankings(table, types, top=2)["Driver"]["pagerank"]] == ["h", "g"]
 
 
 def test_analysis_rankings_are_the_tables_order():

@@ -154,7 +154,8 @@ def _rankings(table: dict, types: dict, top: int) -> dict:
         rows = [table[n] for n in keys]
         rankings[t] = {}
         for m in metrics:
-            values = np.nan_to_num(np.fromiter(map(itemgetter(m), rows), float, len(keys)), nan=0.0)
+            values = np.nan_to_num(np.fromiter(map(itemgetter(m), rows), float, len(keys)),
+                                   nan=0.0, posinf=np.inf, neginf=-np.inf)
             rankings[t][m] = [[keys[i], table[keys[i]][m]] for i in np.argsort(-values, kind="stable")[:top]]
     return rankings
 
