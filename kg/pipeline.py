@@ -67,7 +67,7 @@ def serialize_many(dataset, formats) -> dict[str, str]:
             items = triples
         options = {}
         if name in ("turtle", "trig"):
-            prefixes = _used_prefixes(dataset, quads) if prefixes is None else prefixes
+            prefixes = _used_prefixes(dataset.namespaces(), quads) if prefixes is None else prefixes
             options["prefixes"] = prefixes
         text = ox.serialize(items, format=getattr(ox.RdfFormat, FORMATS[name][0]), **options).decode("utf-8")
         if name in ("ntriples", "nquads"):
@@ -82,8 +82,9 @@ def _order(item) -> tuple:
     return ("" if graph is None else str(graph), str(item.subject), str(item.predicate), str(item.object))
 
 
-def _used_prefixes(dataset, items) -> dict[str, str]:
-    """The dataset's bound prefixes whose namespace some IRI of ``items`` starts with."""
+def _used_prefixes(namespaces, items) -> dict[str, str]:
+    """The (prefix, namespace) pairs of ``namespaces`` (a dataset's bound ones, say) whose
+    namespace some IRI of ``items`` starts with, by prefix."""
     iris = set()
     for item in items:
         for t in (item.subject, item.predicate, item.object, getattr(item, "graph_name", None)):
@@ -91,7 +92,7 @@ def _used_prefixes(dataset, items) -> dict[str, str]:
             if value is not None and type(t).__name__ == "NamedNode":
                 iris.add(value.rsplit("#", 1)[0] + "#" if "#" in value else value.rsplit("/", 1)[0] + "/")
     out = {}
-    for prefix, ns in sorted(dataset.namespaces()):
+    for prefix, ns in sorted(namespaces):
         ns = str(ns)
         if prefix and any(iri.startswith(ns) for iri in iris):
             out[prefix] = ns

@@ -52,9 +52,7 @@ def render(result: QueryResult, fmt: str) -> str:
         g = result.graph
         bind_prefixes(g)
         text = g.serialize(format={"turtle": "turtle", "jsonld": "json-ld", "ntriples": "nt"}[fmt])
-        if fmt == "ntriples":
-            text = "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-        return text
+        return _sorted_lines(text) if fmt == "ntriples" else text
     if fmt not in SELECT_FORMATS:
         raise ValueError(f"a {result.form} query gives rows: use --format {', '.join(SELECT_FORMATS)}")
     if result.form == "ASK":
@@ -64,20 +62,23 @@ def render(result: QueryResult, fmt: str) -> str:
 
 def _oxigraph_text(triples, fmt: str) -> str:
     """Turtle or N-Triples of a graph from Oxigraph, written by Oxigraph's own serializer
-    (at 50,000 triples a tenth of a second, where rdflib's Turtle took four): the triples in
-    order (N-Triples: the same sorted lines as from rdflib's graph), Turtle with the prefixes
-    of :data:`kg.sparql.PREFIXES` that its IRIs use."""
+    (at 50,000 triples a tenth of a second, where rdflib's Turtle took four), as ``kg build``
+    writes its files: the triples in order (N-Triples: the same sorted lines as from rdflib's
+    graph), Turtle with the prefixes of :data:`kg.sparql.PREFIXES` that its IRIs use."""
     import pyoxigraph as ox
 
+    from .pipeline import _order, _used_prefixes
+
     if fmt == "ntriples":
-        text = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8")
-        return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
-    triples = sorted(triples, key=str)  # (grouped by subject, the same order on every run)
-    iris = {t.value for triple in triples for t in (triple.subject, triple.predicate, triple.object)
-            if isinstance(t, ox.NamedNode)}
-    iris.update(t.object.datatype.value for t in triples if isinstance(t.object, ox.Literal))
-    used = {prefix: ns for prefix, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used).decode("utf-8")
+        return _sorted_lines(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode("utf-8"))
+    triples = sorted(triples, key=_order)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE,
+                        prefixes=_used_prefixes(PREFIXES.items(), triples)).decode("utf-8")
+
+
+def _sorted_lines(text: str) -> str:
+    """N-Triples text with its lines sorted (the same graph gives the same text)."""
+    return "".join(sorted(line + "\n" for line in text.splitlines() if line.strip()))
 
 
 # --------------------------------------------------------------------------- ASK

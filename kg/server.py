@@ -95,7 +95,7 @@ def _run_in_child(conn, backend, text, fmt, max_rows, default_graphs, named_grap
             result = backend.query(text, default_graphs=default_graphs, named_graphs=named_graphs)
         else:
             result = backend.query(text)
-        size = len(result) if result.form in ("SELECT", "CONSTRUCT", "DESCRIBE") else 0
+        size = 0 if result.form == "ASK" else len(result)
         if size > max_rows:
             conn.send((400, "text/plain; charset=utf-8",
                        f"the result has {size} rows, more than this server's limit of {max_rows}; "

@@ -65,10 +65,6 @@ class QueryResult:
             self._graph = g
         return self._graph
 
-    @graph.setter
-    def graph(self, graph) -> None:
-        self._graph, self.engine_triples = graph, None
-
     @property
     def rows(self) -> list[dict[str, Any]]:
         """Rows as dicts of rdflib terms (a variable unbound in a row is absent from it)."""

@@ -785,10 +785,7 @@ def katz(
         if np.abs(x - xlast).sum() < n * tol:
             norm = float(np.sqrt((x * x).sum())) if normalized else 1.0
             return {v: float(x[i]) / (norm or 1.0) for i, v in enumerate(nodes)}
-    # (for "in" the magnitudes' matrix is G's own, taken absolute; "out" reads the reversed
-    # graph's, as before: the same eigenvalues, but not always to the last bit)
-    rho = (spectral_radius(G, weight=weight, absolute=True) if direction == "in"
-           else spectral_radius(_magnitude_graph(G, weight, direction=direction)))
+    rho = spectral_radius(_magnitude_graph(G, weight, direction=direction))
     bound = f"below 1/lambda_max = {1 / rho:.4g}" if rho > 0 else "any value"
     raise CentralityNotConverged(
         "katz centrality", max_iter, f"alpha={alpha} is too large; use alpha {bound}"
