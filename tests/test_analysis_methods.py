@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import doctest
 import itertools
+import json
 import math
 import os
 import subprocess
@@ -400,8 +401,8 @@ def test_bulk_work_pauses_the_cycle_collector_and_restores_it(monkeypatch):
     assert loader.load_data(FIXTURE_DATA) and seen == [False] and gc.isenabled()  # (as a decorator too)
     backend = open_backend(store="oxigraph", data=FIXTURE_DATA)
     during = []
-    real = report.centrality_table
-    monkeypatch.setattr(report, "centrality_table", lambda G: during.append(gc.isenabled()) or real(G))
+    real = report.centrality_columns
+    monkeypatch.setattr(report, "centrality_columns", lambda G: during.append(gc.isenabled()) or real(G))
     assert gc.isenabled()
     report.analyze(backend)
     assert gc.isenabled() and during == [False]
@@ -411,7 +412,7 @@ def test_bulk_work_pauses_the_cycle_collector_and_restores_it(monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
-    monkeypatch.setattr(report, "centrality_table", lambda G: 1 / 0)
+    monkeypatch.setattr(report, "centrality_columns", lambda G: 1 / 0)
     with pytest.raises(ZeroDivisionError):
         report.analyze(backend)
     assert gc.isenabled()
@@ -837,9 +838,10 @@ def test_betweenness_of_separate_reports_is_normalised_over_the_whole_graph():
 
 
 def test_centrality_table_makes_each_magnitude_graph_once(monkeypatch):
-    """Five metrics read the distance graph (betweenness, closeness) or the magnitudes'
-    matrix (PageRank, eigenvector, Katz); the table makes each once, and nothing stays
-    shared after it (the graph may change between two tables)."""
+    """Six metrics read the magnitudes' matrix (PageRank, eigenvector, Katz, and as
+    distances betweenness and closeness; the two-step reach its edges): the table makes it
+    once and no copy of the graph, and nothing stays shared after it (the graph may change
+    between two tables)."""
     from kg.analysis import centrality
     from kg.analysis._sparse import EdgeMatrix
 
@@ -850,13 +852,13 @@ def test_centrality_table_makes_each_magnitude_graph_once(monkeypatch):
     G = nx.DiGraph()
     G.add_weighted_edges_from([("a", "b", 1.0), ("b", "c", -1 / 3), ("c", "a", 2 / 3)])
     first = centrality.centrality_table(G)
-    assert made == [("weight", True, "in")] and matrices == [["a", "b", "c"]]
+    assert made == [] and matrices == [["a", "b", "c"]]
     G.add_weighted_edges_from([("c", "d", 1.0)])
     second = centrality.centrality_table(G)
-    assert len(made) == 2 and len(matrices) == 2 and "d" in second and first["a"] != second["a"]
+    assert made == [] and len(matrices) == 2 and "d" in second and first["a"] != second["a"]
     # (each metric on its own makes what it needs, and gives the table's values)
-    for metric in ("pagerank", "eigenvector", "katz"):
-        assert getattr(centrality, metric)(G) == {n: row[metric] for n, row in second.items()}
+    for metric in ("pagerank", "eigenvector", "katz", "betweenness", "closeness", "two_step_reach"):
+        assert getattr(centrality, metric)(G) == pytest.approx({n: row[metric] for n, row in second.items()}, abs=0)
 
 
 def test_analyze_refuses_a_negative_top():
@@ -874,7 +876,8 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
     scores = {"c": 2.0, "a": nan, "e": 0.0, "b": 2.0, "d": -1.0, "f": -0.0, "g": big, "h": math.inf, "x": 5.0}
     table = {n: {"pagerank": v, "katz": -v if not math.isnan(v) else v} for n, v in sorted(scores.items())}
     types = {n: ("Driver" if n != "x" else "Challenge") for n in table}
-    got = report._rankings(table, types, top=20)
+    columns = {m: {n: row[m] for n, row in table.items()} for m in ("pagerank", "katz")}
+    got = report._rankings(list(table), columns, types, top=20)
     for m in ("pagerank", "katz"):
         def nan0(x):
             return 0.0 if math.isnan(x) else x
@@ -884,7 +887,7 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
         assert got["Driver"][m] == [[n, table[n][m]] for n in order]
     assert [n for n, _ in got["Driver"]["pagerank"]] == ["h", "g", "b", "c", "a", "e", "f", "d"]
     assert got["Challenge"]["katz"] == [["x", -5.0]] and got["Technology"] == {"katz": [], "pagerank": []}
-    assert [n for n, _ in report._rankings(table, types, top=2)["Driver"]["pagerank"]] == ["h", "g"]
+    assert [n for n, _ in report._rankings(list(table), columns, types, top=2)["Driver"]["pagerank"]] == ["h", "g"]
 
 
 def test_analysis_rankings_are_the_tables_order():
@@ -901,3 +904,5 @@ def test_analysis_rankings_are_the_tables_order():
         for m in centrality.METRICS:
             expected = [[n, table[n][m]] for n in sorted(keys, key=lambda n: (-table[n][m], n))]
             assert result["rankings"][t][m] == report._clean(expected), (t, m)
+    # (the table itself, cleaned a column at a time, as _clean cleans it a row at a time)
+    assert json.dumps(result["centrality"]) == json.dumps(report._clean(table))

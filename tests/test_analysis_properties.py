@@ -230,3 +230,55 @@ def test_direction_out_is_the_reversed_graph(G, zeroed):
             assert str(got.value) == str(exc)
             continue
         assert metric(G, direction="out") == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(signed_digraphs(max_nodes=10), st.lists(st.integers(0, 9), max_size=2), st.lists(st.integers(0, 40), max_size=3))
+def test_two_step_reach_counts_what_a_walk_finds(G, self_loops, zeroed):
+    # in numpy, from the edge arrays: each other node reached in one or two steps, once
+    # (a self-loop and a way back to the node itself count nothing; a zero weight is an edge)
+    G = _with_changes(G, self_loops, zeroed)
+    expected = {}
+    for n in sorted(G):
+        seen = set(G.successors(n)) | {w for m in G.successors(n) for w in G.successors(m)}
+        expected[n] = len(seen - {n})
+    assert centrality.two_step_reach(G) == expected
+    assert list(centrality.two_step_reach(G)) == sorted(G)
+    assert {n: row["two_step_reach"] for n, row in centrality.centrality_table(G).items()} == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 12), st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=20))
+def test_weak_components_are_networkx_s(n, pairs):
+    edges = [(u, v) for u, v in pairs if u < n and v < n]
+    G = nx.DiGraph()
+    G.add_nodes_from(range(n))
+    G.add_edges_from(edges)
+    rows = np.array([u for u, _ in edges], dtype=np.intp)
+    cols = np.array([v for _, v in edges], dtype=np.intp)
+    got = centrality._weak_components(n, rows, cols)
+    assert got == sorted((sorted(c) for c in nx.weakly_connected_components(G)), key=lambda c: c[0])
+
+
+FLOATS = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.floats(-1e3, 1e3),
+    # (halves at the sixth decimal and their neighbours: where a product's rounding could tip)
+    st.builds(lambda k, step: float(np.nextafter((k + 0.5) / 1e6, np.inf * step)) if step else (k + 0.5) / 1e6,
+              st.integers(-10 ** 9, 10 ** 9), st.sampled_from([-1, 0, 1])),
+    st.builds(lambda k: k / 3, st.integers(-100, 100)),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(FLOATS, max_size=30))
+def test_rounding_in_numpy_is_python_s(values):
+    # the centrality table's values rounded a column at a time, bit for bit as _clean rounds
+    # one value (round(v, 6), sign of zero included; nan and inf as None)
+    from kg.analysis.report import _clean, _rounded
+
+    got = _rounded(values)
+    expected = [_clean(v) for v in values]
+    assert [None if v is None else (v, np.copysign(1, v)) for v in got] == \
+           [None if v is None else (v, np.copysign(1, v)) for v in expected]
+    assert all(type(v) is float for v in got if v is not None)

@@ -90,10 +90,6 @@ def _magnitude(data: Mapping, weight: str | None) -> float:
     return 1.0 if weight is None else abs(float(data.get(weight, 1)))
 
 
-def _W(data: Mapping) -> float:  # the ``w`` attribute of a _magnitude_graph edge
-    return data["w"]
-
-
 def _check_direction(direction: str) -> None:
     if direction not in ("in", "out"):
         raise ValueError(f"direction must be 'in' or 'out', not {direction!r}")
@@ -382,25 +378,61 @@ def _shortest_paths(G, weight, normalized: bool = True) -> tuple[dict, dict]:
     """:func:`betweenness` and ``closeness(G, weight)`` (direction "in"), from one shortest-path
     search per source: Brandes' search from each node settles its distance to every node it
     reaches, which is all closeness asks for (distances *to* each node, summed)."""
-    H = _magnitude_graph(G, weight, distance=True)
+    nodes = sorted(G)
+    n = len(nodes)
+    # The distance graph as arrays, from the magnitudes' matrix (shared with PageRank,
+    # eigenvector and Katz in the table): its entries are sorted by (u, v), the order in
+    # which a sorted copy of G would list each node's successors, and zero-weight edges
+    # are dropped (infinitely long). A networkx copy of G for them cost seconds.
+    A = _magnitude_matrix(G, weight)
+    kept = A.vals != 0
+    rows, cols = A.rows[kept], A.cols[kept]
+    lengths = (1.0 / A.vals[kept]).tolist()
+    successors = [nodes[j] for j in cols.tolist()]
+    starts = np.searchsorted(rows, np.arange(n + 1)).tolist()
+
+    def component(indices):
+        adj = {nodes[i]: list(zip(successors[starts[i]:starts[i + 1]], lengths[starts[i]:starts[i + 1]]))
+               for i in indices}
+        return _brandes(adj, [nodes[i] for i in indices])
+
     # networkx's Brandes step initialises a dict over *all* nodes for every source, which is
     # quadratic on a graph of many separate reports; shortest paths never leave a weakly
     # connected component, so run it per component and normalise by the whole graph
     # (components side by side on the cores when there is enough work: see kg.procs)
-    n = len(H)
     scores, reach, total = {}, {}, {}
-    components = [sorted(c) for c in nx.weakly_connected_components(H)]
-    for part, reached, summed in map_forked(
-            lambda nodes: _brandes({u: [(v, d["w"]) for v, d in H._adj[u].items()] for u in nodes}, nodes),
-            components, sizes=[len(c) ** 2 for c in components], min_total=_PARALLEL_WORK):
+    components = _weak_components(n, rows, cols)
+    for part, reached, summed in map_forked(component, components, sizes=[len(c) ** 2 for c in components],
+                                            min_total=_PARALLEL_WORK):
         scores.update(part)
         reach.update(reached)
         total.update(summed)
     scale = 1.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
     # (closeness as networkx.closeness_centrality gives it, Wasserman-Faust corrected)
-    return ({v: float(scores[v]) * scale for v in H},
+    return ({v: float(scores[v]) * scale for v in nodes},
             {v: (reach[v] - 1.0) / total[v] * ((reach[v] - 1.0) / (n - 1)) if total[v] > 0.0 and n > 1 else 0.0
-             for v in H})
+             for v in nodes})
+
+
+def _weak_components(n: int, rows: np.ndarray, cols: np.ndarray) -> list[list[int]]:
+    """The weakly connected components of the graph on nodes ``0 … n-1`` with edges
+    ``rows[k] -> cols[k]``, each a list of its nodes in increasing order, the components
+    in the order of their smallest node. Every node takes the smallest label among its
+    neighbours' and its label's label, until nothing changes: a few rounds of whole-array
+    steps (about the log of the longest path) instead of a Python step per edge."""
+    label = np.arange(n)
+    while True:
+        smaller = np.minimum(label[rows], label[cols])
+        new = label.copy()
+        np.minimum.at(new, rows, smaller)
+        np.minimum.at(new, cols, smaller)
+        new = new[new]
+        if np.array_equal(new, label):
+            break
+        label = new
+    order = np.argsort(label, kind="stable")  # (each component's nodes stay in increasing order)
+    cuts = np.flatnonzero(np.diff(label[order])) + 1
+    return [part.tolist() for part in np.split(order, cuts)] if n else []
 
 
 def _brandes(adj: dict, nodes: list) -> tuple[dict, dict, dict]:
@@ -823,14 +855,30 @@ def two_step_reach(G) -> dict:
     -----
     Kumu's "reach". Structural: every edge counts whatever its weight.
     """
-    reach = {}
-    for n in sorted(G):
-        seen = set(G.successors(n))
-        for m in list(seen):
-            seen.update(G.successors(m))
-        seen.discard(n)
-        reach[n] = len(seen)
-    return reach
+    nodes = sorted(G)
+    n = len(nodes)
+    A = _structure_of(G, nodes)
+    rows, cols = A.rows, A.cols  # (sorted by row: each node's successors side by side)
+    starts = np.searchsorted(rows, np.arange(n + 1))
+    # every edge i -> k followed by each edge out of k: i -> j in two steps
+    fanout = (starts[1:] - starts[:-1])[cols]
+    first = np.repeat(rows, fanout)
+    second = cols[np.repeat(starts[cols] - (np.cumsum(fanout) - fanout), fanout) + np.arange(int(fanout.sum()))]
+    src, dst = np.concatenate((rows, first)), np.concatenate((cols, second))
+    other = src != dst
+    pairs = np.unique(src[other] * n + dst[other])  # (each pair of nodes once)
+    reach = np.bincount(pairs // n, minlength=n) if n else np.zeros(0, dtype=int)
+    return dict(zip(nodes, reach.tolist()))
+
+
+def _structure_of(G, nodes) -> EdgeMatrix:
+    """G's edges as a matrix (values aside) in ``nodes`` (sorted) order: one of the
+    magnitudes' matrices the table shares, if made, else one made here."""
+    shared = _SHARED.get() or {}
+    for key, (_, A) in shared.items():
+        if key[0] == id(G) and key[2] == "matrix" and key[3] == "in":
+            return A
+    return EdgeMatrix.of(G, nodes, lambda d: 1.0)
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -874,11 +922,21 @@ def centrality_table(G, weight: str | None = "weight") -> dict:
     :func:`eigenvector`, :func:`katz`); the table then holds ``nan`` for that
     metric instead of failing as a whole. :func:`rank` puts ``nan`` last.
     """
+    nodes, columns = centrality_columns(G, weight)
+    return {n: {m: columns[m][n] for m in METRICS} for n in nodes}
+
+
+@nx.utils.not_implemented_for("undirected")
+@nx.utils.not_implemented_for("multigraph")
+def centrality_columns(G, weight: str | None = "weight") -> tuple[list, dict]:
+    """:func:`centrality_table` by column: (the nodes in sorted order, metric -> node ->
+    value), for a caller that reads a metric at a time (a table of a corpus's 185,000
+    nodes costs seconds to turn into rows)."""
     with _sharing_magnitude_graphs():
-        return _centrality_table(G, weight)
+        return _centrality_columns(G, weight)
 
 
-def _centrality_table(G, weight) -> dict:
+def _centrality_columns(G, weight) -> tuple[list, dict]:
     columns = {
         "in_degree": {n: float(d) for n, d in G.in_degree()},
         "out_degree": {n: float(d) for n, d in G.out_degree()},
@@ -894,7 +952,7 @@ def _centrality_table(G, weight) -> dict:
             columns[name] = func(G, weight=weight)
         except CentralityNotConverged:
             columns[name] = dict.fromkeys(G, math.nan)
-    return {n: {m: columns[m][n] for m in METRICS} for n in sorted(G)}
+    return sorted(G), {m: columns[m] for m in METRICS}
 
 
 def rank(

@@ -42,18 +42,38 @@ def indirect_effects(G: nx.DiGraph, source, max_length: int = 4, weight: str = "
     >>> indirect_effects(G, "r")["c"]
     (-0.5, ['r', 'x', 'c'])
     """
+    return _strongest_paths(_Successors(G, weight), source, max_length)
+
+
+class _Successors(dict):
+    """Node → its successors in sorted order with their edge weights, each node's made
+    when first asked for (a search from every addresser of a corpus asks for the same
+    nodes again and again; networkx's edge view per step cost a third of the search)."""
+
+    def __init__(self, G, weight: str):
+        super().__init__()
+        self._adj, self._weight = G._succ, weight
+
+    def __missing__(self, node):
+        nbrs = self._adj[node]
+        got = self[node] = [(nb, nbrs[nb][self._weight]) for nb in sorted(nbrs)]
+        return got
+
+
+def _strongest_paths(successors, source, max_length: int) -> dict:
     best: dict = {}
     frontier = [(1.0, [source])]
     for _ in range(max_length):
         nxt = []
         for effect, path in frontier:
-            for nb in sorted(G.successors(path[-1])):
+            steps = len(path) + 1
+            for nb, w in successors[path[-1]]:
                 if nb in path:
                     continue
-                e = effect * G.edges[path[-1], nb][weight]
+                e = effect * w
                 candidate = (e, path + [nb])
                 old = best.get(nb)
-                if old is None or (abs(e), -len(candidate[1])) > (abs(old[0]), -len(old[1])):
+                if old is None or (abs(e), -steps) > (abs(old[0]), -len(old[1])):
                     best[nb] = candidate
                 nxt.append(candidate)
         # keep the search bounded on dense graphs: only the strongest partial paths go on
@@ -78,10 +98,11 @@ def coverage(C: nx.DiGraph, G: nx.DiGraph, addressers=None, max_length: int = 4,
     if addressers is None:
         addressers = sorted({a for a, _ in C.edges()} | {n for n, d in G.nodes(data=True) if d.get("type") in types})
     out = {}
+    successors = _Successors(G, weight)
     for node in addressers:
         cov = Coverage(node, direct=sorted(b for b in C.successors(node)) if node in C else [])
         if node in G:
-            for target, (effect, path) in indirect_effects(G, node, max_length, weight).items():
+            for target, (effect, path) in _strongest_paths(successors, node, max_length).items():
                 if target in challenges and effect < 0 and target not in cov.direct:
                     cov.indirect[target] = (effect, path)
         out[node] = cov

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import math
-from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
 
 from ..procs import collector_paused, start_apart
 from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
-from .centrality import centrality_table, rank
+from .centrality import METRICS, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
 from .fcm import scenario as fcm_scenario
@@ -73,7 +72,7 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
         return _analyze(Memo(as_backend(source)), top, max_loop_length, split, seed, attenuation)
 
 
-# MICMAC, the feedback loops and the communities go to a child process from this many
+# MICMAC, the feedback loops, the communities and the indices go to a child process from this many
 # influence edges on (seconds of work: less is not worth an interpreter's start and the pickling)
 _APART_FROM_EDGES = 50_000
 
@@ -82,8 +81,8 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
     G = influence_graph(backend)
     job = None
     try:
-        # On a large graph MICMAC, the loops and the communities go to a child process of
-        # their own (the graph travels pickled; they read no store), beside the reads and
+        # On a large graph MICMAC, the loops, the communities and the indices go to a child
+        # process of their own (the graph travels pickled; they read no store), beside the reads and
         # the rest here. Not a forked child: a child shares its parent's pages until either
         # writes to one, and reading an Oxigraph store writes to the pages it reads (its
         # entries are reference-counted), so every store page read here with a forked child
@@ -96,8 +95,9 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
         figures = figures_from(backend)
         # (asked once and large — a row per citation — so not kept by the Memo)
         audit = _audit(figures, section_contents(backend.uncached()))
-        # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; MICMAC's and
-        # the loops' parts come cleaned from _structure)
+        # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; the
+        # centralities and the leverage are made clean; MICMAC's and the loops' parts come
+        # cleaned from _structure)
         return {k: v if k in _CLEAN_ALREADY else _clean(v) for k, v in _result(G, C, audit, job, top).items()}
     finally:
         if job is not None:
@@ -108,15 +108,14 @@ def _result(G, C, audit, structure, top) -> dict:
     # (what needs no centrality first, while the child works; the centralities' own forked
     # workers after the store's reads)
     covered = coverage(C, G)
-    indices = graph_indices(G)
-    table = centrality_table(G)
-    rankings = _rankings(table, {n: G.nodes[n].get("type") for n in table}, top)
-    pagerank = {n: _nan0(table[n].get("pagerank", 0.0)) for n in table}
+    keys, columns = centrality_columns(G)
+    rankings = _rankings(keys, columns, {n: G.nodes[n].get("type") for n in keys}, top)
+    pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     figure_iris, findings, reps = audit
-    micmac_part, loops_part, comms = structure.result()
+    micmac_part, loops_part, comms, indices = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
@@ -124,14 +123,15 @@ def _result(G, C, audit, structure, top) -> dict:
     result = {
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **indices},
         "nodes": nodes,
-        "centrality": table,
+        "centrality": _clean_table(keys, columns),
         "rankings": rankings,
         "micmac": micmac_part,
         "loops": loops_part,
         "communities": [{"members": sorted(c), "hubs": [n for n, _ in rank({m: pagerank.get(m, 0) for m in c}, top=3)]}
                         for c in comms],
-        "leverage": [{"recommendation": n, "score": s, "direct": covered[n].direct,
-                      "indirect": {c: {"effect": e, "path": p} for c, (e, p) in covered[n].indirect.items()}}
+        # (made clean: a call of _clean per path took a second and a half at 1,000 reports)
+        "leverage": [{"recommendation": n, "score": _number(s), "direct": list(covered[n].direct),
+                      "indirect": {c: {"effect": _number(e), "path": list(p)} for c, (e, p) in covered[n].indirect.items()}}
                      for n, s in lev],
         "gaps": gaps(C, covered),
         "audit": {"figures": [{"kind": f.kind, "severity": f.severity, "figures": f.figures, "message": f.message,
@@ -142,31 +142,71 @@ def _result(G, C, audit, structure, top) -> dict:
     return result
 
 
-def _rankings(table: dict, types: dict, top: int) -> dict:
+def _rankings(nodes: list, columns: dict, types: dict, top: int) -> dict:
     """Type → metric → the ``top`` nodes of the type as [node, value], highest value first,
-    ties by node, nan counted as 0, for :data:`RANKED_TYPES` and the table's metrics."""
-    metrics = sorted({m for row in table.values() for m in row})
+    ties by node, nan counted as 0, for :data:`RANKED_TYPES` and the metrics of
+    ``columns`` (metric → node → value, for each of ``nodes``)."""
+    metrics = sorted(columns) if nodes else []
     rankings = {}
     for t in RANKED_TYPES:
         # (in numpy, whose stable sort keeps the sorted keys' order among equal values: a
         # Python pass per type and metric over 46,000 challenges took seconds at 1,000 reports)
-        keys = sorted(n for n in table if types.get(n) == t)
-        rows = [table[n] for n in keys]
+        keys = sorted(n for n in nodes if types.get(n) == t)
         rankings[t] = {}
         for m in metrics:
-            values = np.nan_to_num(np.fromiter(map(itemgetter(m), rows), float, len(keys)),
+            column = columns[m]
+            values = np.nan_to_num(np.fromiter(map(column.__getitem__, keys), float, len(keys)),
                                    nan=0.0, posinf=np.inf, neginf=-np.inf)
-            rankings[t][m] = [[keys[i], table[keys[i]][m]] for i in np.argsort(-values, kind="stable")[:top]]
+            rankings[t][m] = [[keys[i], column[keys[i]]] for i in np.argsort(-values, kind="stable")[:top]]
     return rankings
 
 
-_CLEAN_ALREADY = ("nodes", "micmac", "loops")
+def _clean_table(nodes: list, columns: dict) -> dict:
+    """Node → metric → value, as :func:`_clean` makes the rows of the centrality table
+    (rounded to 6 places, nan and inf as None), cleaned a column at a time: a call per
+    value, 1.9 million of them at 1,000 reports, took seconds."""
+    cleaned = []
+    for m in METRICS:
+        column = columns[m]
+        # (most columns are in the nodes' order already: their values as they are)
+        values = list(column.values()) if list(column) == nodes else [column[n] for n in nodes]
+        cleaned.append(_rounded(values) if all(type(v) is float for v in values) else [_clean(v) for v in values])
+    return {n: dict(zip(METRICS, row)) for n, row in zip(nodes, zip(*cleaned))}
 
 
-def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list]:
+def _rounded(values: list[float]) -> list:
+    """``[round(v, 6) if math.isfinite(v) else None for v in values]``, in numpy.
+
+    Python rounds the exact binary value half to even at the sixth decimal, and ``k / 1e6``
+    is then the nearest float to that decimal whichever way it is computed; numpy's
+    ``rint(v * 1e6)`` picks the same ``k`` unless the product's own rounding moved it across
+    a half (within a few units in the last place of one), or ``v`` is too large for ``k`` to be
+    exact. Those few are rounded by Python."""
+    x = np.fromiter(values, float, len(values))
+    with np.errstate(invalid="ignore", over="ignore"):
+        scaled = x * 1e6
+        out = np.rint(scaled) / 1e6
+        doubtful = ~(np.abs(np.abs(scaled - np.floor(scaled)) - 0.5) > np.abs(scaled) * 2.0 ** -48 + 1e-300)
+        doubtful |= ~(np.abs(scaled) < 2.0 ** 50)
+    rounded = out.tolist()
+    for i in np.flatnonzero(doubtful).tolist():
+        v = values[i]
+        rounded[i] = round(v, 6) if math.isfinite(v) else None
+    return rounded
+
+
+_CLEAN_ALREADY = ("nodes", "centrality", "micmac", "loops", "leverage")
+
+
+def _number(x: float):
+    """A float as :func:`_clean` leaves it."""
+    return round(x, 6) if math.isfinite(x) else None
+
+
+def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list, dict]:
     """The result's ``micmac`` and ``loops`` parts, cleaned for JSON (see :func:`_clean`;
-    in the child process, beside the rest), and the communities (read on the influence
-    graph alone)."""
+    in the child process, beside the rest), the communities and the graph's indices (all
+    read on the influence graph alone)."""
     mm = micmac(G, split=split)
     plain_note = None
     if not mm.converged:
@@ -188,7 +228,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return _clean(micmac_part), _clean(loops_part), communities(G, seed)
+    return _clean(micmac_part), _clean(loops_part), communities(G, seed), graph_indices(G)
 
 
 def _audit(figures, contents) -> tuple[dict, list, list]:
