@@ -48,6 +48,7 @@ __all__ = [
     "spectral_radius",
     "two_step_reach",
     "centrality_table",
+    "centrality_columns",
     "rank",
 ]
 
