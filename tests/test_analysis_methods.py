@@ -929,3 +929,15 @@ def test_analysis_rankings_are_the_tables_order():
             assert result["rankings"][t][m] == report._clean(expected), (t, m)
     # (the table itself, cleaned a column at a time, as _clean cleans it a row at a time)
     assert json.dumps(result["centrality"]) == json.dumps(report._clean(table))
+
+
+def test_two_step_reach_of_a_dense_graph_goes_node_by_node(monkeypatch):
+    # past the walks' limit the arrays are not made: the counts come node by node, the same
+    G = nx.complete_graph(30, create_using=nx.DiGraph)
+    expected = dict.fromkeys(sorted(G), 29)
+    assert centrality.two_step_reach(G) == expected
+    walked = []
+    real = centrality._two_step_reach_by_node
+    monkeypatch.setattr(centrality, "_two_step_reach_by_node", lambda *a: walked.append(1) or real(*a))
+    monkeypatch.setattr(centrality, "_TWO_STEP_WALKS", 30 * 29 * 29 - 1)
+    assert centrality.two_step_reach(G) == expected and walked == [1]

@@ -244,6 +244,8 @@ def test_two_step_reach_counts_what_a_walk_finds(G, self_loops, zeroed):
         expected[n] = len(seen - {n})
     assert centrality.two_step_reach(G) == expected
     assert list(centrality.two_step_reach(G)) == sorted(G)
+    # (a graph of too many walks for the arrays goes node by node, to the same counts)
+    assert centrality._two_step_reach_by_node(G, sorted(G)) == expected
     assert {n: row["two_step_reach"] for n, row in centrality.centrality_table(G).items()} == expected
 
 

@@ -863,6 +863,8 @@ def two_step_reach(G) -> dict:
     starts = np.searchsorted(rows, np.arange(n + 1))
     # every edge i -> k followed by each edge out of k: i -> j in two steps
     fanout = (starts[1:] - starts[:-1])[cols]
+    if fanout.sum() > _TWO_STEP_WALKS:  # (a dense graph: its walks would not fit in arrays)
+        return _two_step_reach_by_node(G, nodes)
     first = np.repeat(rows, fanout)
     second = cols[np.repeat(starts[cols] - (np.cumsum(fanout) - fanout), fanout) + np.arange(int(fanout.sum()))]
     src, dst = np.concatenate((rows, first)), np.concatenate((cols, second))
@@ -870,6 +872,22 @@ def two_step_reach(G) -> dict:
     pairs = np.unique(src[other] * n + dst[other])  # (each pair of nodes once)
     reach = np.bincount(pairs // n, minlength=n) if n else np.zeros(0, dtype=int)
     return dict(zip(nodes, reach.tolist()))
+
+
+# two-step walks above which two_step_reach goes node by node (each walk takes about 40 bytes
+# in its arrays; kg's influence networks have about two per edge)
+_TWO_STEP_WALKS = 20_000_000
+
+
+def _two_step_reach_by_node(G, nodes) -> dict:
+    reach = {}
+    for n in nodes:
+        seen = set(G.successors(n))
+        for m in list(seen):
+            seen.update(G.successors(m))
+        seen.discard(n)
+        reach[n] = len(seen)
+    return reach
 
 
 def _structure_of(G, nodes) -> EdgeMatrix:
