@@ -42,7 +42,7 @@ def _clean(x):
                 else (round(v, 6) if math.isfinite(v) else None) if t is float else _clean(v)
                 for k, v in x.items()}
     if isinstance(x, float):
-        return round(x, 6) if math.isfinite(x) else None
+        return _number(x)
     if isinstance(x, dict):
         return {str(k): _clean(v) for k, v in x.items()}
     if isinstance(x, (list, tuple)):
@@ -191,8 +191,7 @@ def _rounded(values: list[float]) -> list:
         doubtful |= ~(np.abs(scaled) < 2.0 ** 50)
     rounded = out.tolist()
     for i in np.flatnonzero(doubtful).tolist():
-        v = values[i]
-        rounded[i] = round(v, 6) if math.isfinite(v) else None
+        rounded[i] = _number(values[i])
     return rounded
 
 
@@ -200,7 +199,7 @@ _CLEAN_ALREADY = ("nodes", "centrality", "micmac", "loops", "leverage")
 
 
 def _number(x: float):
-    """A float as :func:`_clean` leaves it."""
+    """A float as :func:`_clean` leaves it (rounded to 6 places; nan and inf as None)."""
     return round(x, 6) if math.isfinite(x) else None
 
 
