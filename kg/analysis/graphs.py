@@ -15,10 +15,14 @@ import json
 from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
 
 import networkx as nx
 
 from ..schema import DATA_NS, ONTOLOGY_NS
+
+if TYPE_CHECKING:
+    from ..store import ReadAhead
 
 __all__ = ["influence_graph", "entity_graph", "coverage_graph", "export_graph", "as_backend", "Memo", "EXPORT_FORMATS"]
 
@@ -32,8 +36,11 @@ SELECT ?e ?id ?cls ?zh ?en ?unaddressed WHERE {
   ?e prov:hadPrimarySource ?report ; dcterms:identifier ?id ; a ?cls ;
      skos:prefLabel ?zh, ?en .
   FILTER(lang(?zh) = "zh" && lang(?en) = "en")
-  OPTIONAL { ?e kgo:unaddressed ?unaddressed }
-}"""  # (the class's local name is taken in Python: a tenth of the query's time at 1,000 reports)
+  OPTIONAL { ?e kgo:unaddressed ?flag }
+  BIND(COALESCE(STR(?flag), "false") AS ?unaddressed)
+}"""  # (the class's local name is taken in Python: a tenth of the query's time at 1,000 reports;
+# no flag read as "false", not left unbound: an answer with no empty field is read whole as
+# CSV, see kg.store.GraphBackend.values)
 
 _INFLUENCES = """
 SELECT ?from ?to ?polarity ?strength ?section WHERE {
@@ -76,6 +83,7 @@ class Memo:
         self._answers: dict[str, object] = {}
         self._made: dict[str, object] = {}
         self._values: dict[tuple, list[tuple]] = {}
+        self._ahead: ReadAhead | None = None
 
     def query(self, text: str, bindings=None, source: str = "query", **dataset):
         if bindings or dataset:  # (a query with parameters, or over some graphs only, is not kept)
@@ -87,20 +95,38 @@ class Memo:
     def report_graphs(self) -> list[str]:
         return self.backend.report_graphs()
 
-    def values(self, text: str, *names: str) -> list[tuple]:
+    def values(self, text: str, *names: str, keep: bool = True) -> list[tuple]:
         """``query(text).values(*names)``, kept as plain strings alone: the answer's RDF
         terms are not kept unless ``query(text)`` itself was asked (a large answer read
-        only for its strings then costs a third of the memory)."""
+        only for its strings then costs a third of the memory). Read ahead where
+        :meth:`read_ahead` started it; ``keep=False`` for a large answer asked once (not
+        kept, unless it was already)."""
         key = (text, names)
-        if key not in self._values:
+        got = self._values.get(key)
+        if got is None:
             kept = self._answers.get(text)
             if kept is not None:
-                self._values[key] = kept.values(*names)
+                got = kept.values(*names)
             elif isinstance(self.backend, Memo):
-                self._values[key] = self.backend.values(text, *names)
+                got = self.backend.values(text, *names, keep=keep)
             else:
-                self._values[key] = self.backend.query(text, None, "query").values(*names)
-        return self._values[key]
+                ahead = self._ahead.take(text) if self._ahead is not None else None
+                got = ahead.values(*names) if ahead is not None else _values(self.backend, text, names)
+            if keep:
+                self._values[key] = got
+        return got
+
+    def read_ahead(self, *lanes: Sequence[str]) -> ReadAhead:
+        """Start reading the answers to these SELECTs (without parameters) beside this thread,
+        for :meth:`values`: each lane's one after another, the lanes side by side (see
+        :class:`kg.store.ReadAhead`, a context manager: leave it once they are read)."""
+        from ..store import ReadAhead
+
+        if isinstance(self.backend, Memo):
+            return self.backend.read_ahead(*lanes)
+        known = {text for text, _ in self._values} | set(self._answers)  # (not read again)
+        self._ahead = ReadAhead(self.backend, [[t for t in lane if t not in known] for lane in lanes])
+        return self._ahead
 
     def keep(self, name: str, make):
         """``make()``, made once per Memo and kept under ``name`` (for what is built from
@@ -111,11 +137,6 @@ class Memo:
         if name not in self._made:
             self._made[name] = make()
         return self._made[name]
-
-    def uncached(self):
-        """The backend underneath (under every Memo): for a large query asked once, whose
-        answer need not stay in memory."""
-        return self.backend.uncached() if isinstance(self.backend, Memo) else self.backend
 
 
 def as_backend(source):
@@ -152,12 +173,18 @@ class _Keys:
         return key
 
 
-def select_values(backend, text: str, *names: str) -> list[tuple]:
+def select_values(backend, text: str, *names: str, keep: bool = True) -> list[tuple]:
     """The rows of a SELECT as tuples of plain strings (see :meth:`kg.store.QueryResult.values`),
-    through the Memo's own store of them where there is one."""
+    through the Memo's own store of them where there is one (``keep``: see :meth:`Memo.values`),
+    read whole where the backend can (see :meth:`kg.store.GraphBackend.values`)."""
     if isinstance(backend, Memo):
-        return backend.values(text, *names)
-    return backend.query(text).values(*names)
+        return backend.values(text, *names, keep=keep)
+    return _values(backend, text, names)
+
+
+def _values(backend, text: str, names: tuple) -> list[tuple]:
+    values = getattr(backend, "values", None)
+    return values(text, *names) if values is not None else backend.query(text).values(*names)
 
 
 def sorted_values(backend, text: str, *names: str) -> list[tuple]:
@@ -182,8 +209,8 @@ def _keys(backend) -> _Keys:
                 t = types[cls] = cls[len(ONTOLOGY_NS):] if cls.startswith(ONTOLOGY_NS) else ""
             return t
 
-        # (an absent flag as "", which sorts where _sorted_rows puts None: the rows then sort
-        # as plain tuples, without a key made for each of 263,000 entities at 1,000 reports)
+        # (the rows sort as plain tuples, without a key made for each of 263,000 entities at
+        # 1,000 reports: the query leaves no flag unbound)
         rows = [(e, type_of(cls), zh, en, unaddressed or "", id_)
                 for e, cls, zh, en, unaddressed, id_ in select_values(backend, _NODES, "e", "cls", "zh", "en", "unaddressed", "id")]
         return _Keys(_sorted_rows(rows))

@@ -14,12 +14,12 @@ import networkx as nx
 import numpy as np
 
 from ..procs import collector_paused, start_apart
-from .audit import audit_figures, by_report, figures_from, repetitions, section_contents
+from .audit import _CITATIONS, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions, section_contents
 from .centrality import METRICS, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
 from .fcm import scenario as fcm_scenario
-from .graphs import Memo, as_backend, coverage_graph, influence_graph
+from .graphs import _ADDRESSES, _INFLUENCES, _NODES, Memo, as_backend, coverage_graph, influence_graph
 from .indices import graph_indices
 from .loops import feedback_loops
 from .micmac import micmac
@@ -78,24 +78,33 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
 _APART_FROM_EDGES = 50_000
 
 
+# The store's large reads, read ahead by its engine beside this thread (see
+# kg.store.ReadAhead): first the two the influence network is made of, side by side, then the
+# rest. (On Oxigraph at 1,000 reports the first read took 17–22 s a term at a time, one core
+# idle; the engine writes both answers in about 4 s, and Python reads them in 2 to 3.)
+_READ_AHEAD = ((_NODES, _ADDRESSES, _SECTION_NUMBERS), (_INFLUENCES, _CITATIONS))
+
+
 def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
-    G = influence_graph(backend)
     job = None
     try:
-        # On a large graph MICMAC, the loops, the communities and the indices go to a child
-        # process of their own (the graph travels pickled; they read no store), beside the reads and
-        # the rest here. Not a forked child: a child shares its parent's pages until either
-        # writes to one, and reading an Oxigraph store writes to the pages it reads (its
-        # entries are reference-counted), so every store page read here with a forked child
-        # alive would be copied first (~12 µs a page on a 2-core VM; at 1,000 reports the
-        # reads below took 6 times as long). (The centralities in a second child gained
-        # nothing more: both cores are busy already.)
-        job = start_apart(_structure, _Weighted(G), split, attenuation, max_loop_length, top, seed,
-                          apart=G.number_of_edges() >= _APART_FROM_EDGES)
-        C = coverage_graph(backend)
-        figures = figures_from(backend)
-        # (asked once and large — a row per citation — so not kept by the Memo)
-        audit = _audit(figures, section_contents(backend.uncached()))
+        with backend.read_ahead(*_READ_AHEAD):
+            G = influence_graph(backend)
+            # On a large graph MICMAC, the loops, the communities and the indices go to a
+            # child process of their own (the graph travels pickled; they read no store),
+            # beside the reads and the rest here. Not a forked child: a child shares its
+            # parent's pages until either writes to one, and reading an Oxigraph store writes
+            # to the pages it reads (its entries are reference-counted), so every store page
+            # read here with a forked child alive would be copied first (~12 µs a page on a
+            # 2-core VM; at 1,000 reports the reads below took 6 times as long). (The
+            # centralities in a second child gained nothing more: both cores are busy already.)
+            job = start_apart(_structure, _Weighted(G), split, attenuation, max_loop_length, top, seed,
+                              apart=G.number_of_edges() >= _APART_FROM_EDGES)
+            C = coverage_graph(backend)
+            figures = figures_from(backend)
+            contents = section_contents(backend)
+        # (no reading thread left: the centralities fork workers)
+        audit = _audit(figures, contents)
         # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; the
         # centralities and the leverage are made clean; MICMAC's and the loops' parts come
         # cleaned from _structure)
