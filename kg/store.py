@@ -374,7 +374,7 @@ class Strings:
     """A SELECT's answer as columns of plain strings, as :meth:`QueryResult.values` gives
     them (an IRI's text, a literal's value, a blank node's label, None where unbound)."""
 
-    def __init__(self, vars: list[str], columns: list[list], count: int):
+    def __init__(self, vars: list[str], columns: list[Sequence], count: int):
         self.vars, self.columns, self.count = vars, columns, count
 
     def values(self, *names: str) -> list[tuple]:
@@ -406,15 +406,17 @@ def _engine_text(store, prepared: str) -> tuple[bool, bytes] | None:
 
 
 def _strings(tsv: bool, data: bytes) -> Strings:
-    """:func:`_engine_text`'s answer read (one str per distinct value: a large answer repeats
-    its IRIs many times)."""
+    """:func:`_engine_text`'s answer read (one str per distinct value where values repeat: a
+    large answer repeats its IRIs many times)."""
     if tsv:
         return _tsv_strings(data)
     rows = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", newline=""))
     names = next(rows)
     rows = list(rows)
     keep = {}.setdefault
-    columns = [[keep(v, v) for v in column] for column in zip(*rows)] if rows else [[] for _ in names]
+    # (a column whose first thousand values are all different, ids and labels, left as it is)
+    columns = [[keep(v, v) for v in column] if len(set(column[:1000])) < len(column[:1000]) else column
+               for column in zip(*rows)] if rows else [[] for _ in names]
     return Strings(names, columns, len(rows))
 
 

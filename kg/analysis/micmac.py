@@ -42,8 +42,7 @@ from functools import cached_property
 import networkx as nx
 import numpy as np
 
-from ._sparse import EdgeMatrix
-from .centrality import is_acyclic, spectral_radius as graph_spectral_radius
+from .centrality import _magnitude, _magnitude_matrix, is_acyclic, spectral_radius as graph_spectral_radius
 
 __all__ = [
     "MicmacStep",
@@ -165,10 +164,6 @@ class MicmacResult:
     classes: dict
     indirect_classes: dict
     attenuation: float | None
-
-
-def _magnitude(data: Mapping, weight: str | None) -> float:
-    return 1.0 if weight is None else abs(float(data.get(weight, 1)))
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -465,7 +460,7 @@ def micmac(
         raise ValueError(f"attenuation must be > 0, not {attenuation!r}")
 
     nodes = sorted(G)
-    M = EdgeMatrix.of(G, nodes, lambda d: _magnitude(d, weight))
+    M = _magnitude_matrix(G, weight)  # (rows and columns in sorted order; shared with the centralities' where they run)
     total = float(M.vals.sum())
     row_sums, col_sums = M.row_sums(), M.col_sums()
     influence = {n: float(x) for n, x in zip(nodes, row_sums)}

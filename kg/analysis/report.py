@@ -15,7 +15,7 @@ import numpy as np
 
 from ..procs import collector_paused, start_apart
 from .audit import _CITATIONS, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions, section_contents
-from .centrality import METRICS, centrality_columns, rank
+from .centrality import METRICS, _sharing_magnitude_graphs, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
 from .fcm import scenario as fcm_scenario
@@ -218,13 +218,14 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
     read on the influence graph alone)."""
     if isinstance(G, _Weighted):  # (made in this process: the graph itself)
         G = G.graph
-    mm = micmac(G, split=split)
-    plain_note = None
-    if not mm.converged:
-        # a reducible or periodic matrix: the plain powers never settle, so report the
-        # attenuated (Katz-like) variant instead and say so
-        plain_note = mm.note
-        mm = micmac(G, split=split, attenuation=attenuation)
+    with _sharing_magnitude_graphs():  # (both MICMAC runs read one matrix)
+        mm = micmac(G, split=split)
+        plain_note = None
+        if not mm.converged:
+            # a reducible or periodic matrix: the plain powers never settle, so report the
+            # attenuated (Katz-like) variant instead and say so
+            plain_note = mm.note
+            mm = micmac(G, split=split, attenuation=attenuation)
     loops = feedback_loops(G, max_length=max_loop_length)
     micmac_part = {
         "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
