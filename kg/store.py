@@ -20,7 +20,7 @@ import urllib.request
 from functools import lru_cache
 from operator import itemgetter
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from .errors import KgError, UsageError
 from .procs import collector_paused
@@ -93,9 +93,7 @@ class QueryResult:
         names = names or tuple(self.vars)
         if names in self._values:
             return self._values[names]
-        missing = [n for n in names if n not in self.vars]
-        if missing:
-            raise KeyError(f"no variable {', '.join(missing)} in the answer (it has {', '.join(self.vars) or 'none'})")
+        _check_names(names, self.vars)
         # (one str per distinct value: a large answer repeats its IRIs and values many times;
         # Oxigraph's terms are looked up by their text, a third faster than by the term)
         seen: dict = {}
@@ -132,6 +130,12 @@ class QueryResult:
         if self.engine_triples is not None:
             return len(self.engine_triples)
         return len(self.rows) if self.form == "SELECT" else (len(self.graph) if self.graph is not None else 1)
+
+
+def _check_names(names, vars: list[str]) -> None:
+    missing = [n for n in names if n not in vars]
+    if missing:
+        raise KeyError(f"no variable {', '.join(missing)} in the answer (it has {', '.join(vars) or 'none'})")
 
 
 def _plain(term):
@@ -380,9 +384,7 @@ class Strings:
     def values(self, *names: str) -> list[tuple]:
         """The rows as tuples of the columns ``names`` (default: ``vars``), in that order."""
         names = names or tuple(self.vars)
-        missing = [n for n in names if n not in self.vars]
-        if missing:
-            raise KeyError(f"no variable {', '.join(missing)} in the answer (it has {', '.join(self.vars) or 'none'})")
+        _check_names(names, self.vars)
         if not names:
             return [()] * self.count
         return list(zip(*[self.columns[self.vars.index(n)] for n in names]))
