@@ -137,7 +137,8 @@ class KnowledgeGraph:
         """Run a named query or SPARQL text on this graph; parameters are bound as RDF terms.
 
         Returns a :class:`kg.store.QueryResult`: ``.dicts()`` gives rows as dicts of plain
-        values, ``.rows`` as rdflib terms, ``.raw`` the engine's own result. Queries run on
+        values, ``.rows`` as rdflib terms, ``.raw`` the engine's own result (rdflib's, a
+        server's JSON, Oxigraph's ASK answer; not Oxigraph's spent iterators). Queries run on
         :meth:`backend` (Oxigraph by default); ``reports`` (ids) limits them to those reports.
 
         >>> g = kg.load()                                                    # doctest: +SKIP

@@ -366,9 +366,11 @@ def _from_oxigraph(result) -> QueryResult:
     if isinstance(result, ox.QueryTriples):
         # (the rdflib graph is made only if it is read: results.render writes N-Triples and
         # Turtle from these, and at 50,000 triples the graph cost three times the query)
-        return QueryResult("CONSTRUCT", triples=list(dict.fromkeys(result)), convert=term, raw=result)
+        return QueryResult("CONSTRUCT", triples=list(dict.fromkeys(result)), convert=term)
     names = [v.value for v in result.variables]
-    return QueryResult("SELECT", vars=names, terms=[tuple(solution) for solution in result], convert=term, raw=result)
+    # (no ``raw`` for the iterators: they are spent, and bound to the thread that ran the
+    # query; kept, they fail when dropped in another, as kg serve's answers are)
+    return QueryResult("SELECT", vars=names, terms=[tuple(solution) for solution in result], convert=term)
 
 
 # --------------------------------------------------------------------------- answers read whole

@@ -150,3 +150,19 @@ def test_a_memo_takes_what_was_read_ahead_and_reads_nothing_twice(embedded, monk
     assert sorted(big) == sorted(embedded.query(QUERIES[1]).values("i", "sec"))
     # not kept: asked again, read again
     assert sorted(memo.values(QUERIES[1], "i", "sec", keep=False)) == sorted(big) and len(calls) == 4
+
+
+@pytest.mark.parametrize("text", ["SELECT ?s WHERE { ?s ?p ?o } LIMIT 3",
+                                  "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3",
+                                  "ASK { ?s ?p ?o }"])
+def test_an_answer_made_in_one_thread_can_be_dropped_in_another(embedded, text):
+    # (kg serve answers in request threads; Oxigraph's answer iterators are bound to the
+    # thread that made them and complain, as an unraisable error, when dropped elsewhere)
+    box = []
+    worker = threading.Thread(target=lambda: box.append(embedded.query(text)))
+    worker.start()
+    worker.join()
+    answer = box.pop()
+    assert answer.form in {"SELECT", "CONSTRUCT", "ASK"}
+    assert answer.boolean is True or answer.rows or len(answer.graph) == 3
+    del answer  # (pytest turns an unraisable error here into a failure)
