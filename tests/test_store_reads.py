@@ -166,3 +166,60 @@ def test_an_answer_made_in_one_thread_can_be_dropped_in_another(embedded, text):
     assert answer.form in {"SELECT", "CONSTRUCT", "ASK"}
     assert answer.boolean is True or answer.rows or len(answer.graph) == 3
     del answer  # (pytest turns an unraisable error here into a failure)
+
+
+# --------------------------------------------------------------------------- a wording for a store on disk
+
+
+def _selects() -> list:
+    """Every Select kg asks (found in the modules that ask them, not listed by hand)."""
+    import importlib
+    import pkgutil
+
+    import kg as package
+    from kg.store import Select
+
+    found = {}
+    for info in pkgutil.walk_packages(package.__path__, "kg."):
+        if info.name.endswith("__main__"):  # (runs the command line)
+            continue
+        module = importlib.import_module(info.name)
+        for name, value in vars(module).items():
+            if isinstance(value, Select):  # (once, where it is made: others import it)
+                found.setdefault(id(value), (f"{info.name}.{name}", value))
+    return sorted(found.values())
+
+
+@pytest.fixture(scope="module")
+def on_disk(tmp_path_factory):
+    return open_backend(store=f"oxigraph:{tmp_path_factory.mktemp('stores') / 'kg-db'}", data=FIXTURE_DATA)
+
+
+def test_kg_asks_some_selects_in_two_wordings():
+    names = [name for name, _ in _selects()]
+    assert {"kg.analysis.graphs._NODES", "kg.analysis.graphs._INFLUENCES", "kg.analysis.graphs._ADDRESSES"} <= set(names)
+
+
+@pytest.mark.parametrize("name,select", _selects())
+def test_both_wordings_of_a_select_give_the_same_rows(embedded, on_disk, name, select):
+    in_memory = sorted(embedded.values(select), key=repr)
+    assert in_memory, f"{name}: no rows on the test data, so the comparison would prove nothing"
+    assert sorted(on_disk.values(select), key=repr) == in_memory  # (the wording for a store on disk)
+    assert sorted(embedded.values(select.on_disk), key=repr) == in_memory
+    assert sorted(open_backend(store="memory", data=FIXTURE_DATA).values(select), key=repr) == in_memory
+
+
+def test_a_store_on_disk_is_asked_the_wording_for_a_store_on_disk(embedded, on_disk):
+    from kg.store import Select
+
+    # (two wordings that differ, to see which was asked)
+    select = Select("SELECT ?c WHERE { ?c a kgo:Challenge }", on_disk="SELECT ?c WHERE { ?c a kgo:Driver }")
+    challenges = sorted(embedded.values("SELECT ?c WHERE { ?c a kgo:Challenge }"))
+    drivers = sorted(embedded.values("SELECT ?c WHERE { ?c a kgo:Driver }"))
+    assert challenges and drivers and challenges != drivers
+    assert on_disk.on_disk and not embedded.on_disk
+    assert sorted(embedded.values(select)) == challenges and sorted(embedded.query(select).values()) == challenges
+    assert sorted(on_disk.values(select)) == drivers and sorted(on_disk.query(select).values()) == drivers
+    with ReadAhead(on_disk, [[select]]) as ahead:
+        assert sorted(ahead.take(select).values()) == drivers
+    assert sorted(Memo(on_disk).values(select)) == drivers

@@ -13,13 +13,26 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+from ..store import Select
+
 __all__ = ["EntityFacts", "FigureFacts", "ReportFacts", "GraphFacts", "read_facts"]
 
-_DEFINITIONS = """
-SELECT ?e ?text (LANG(?text) AS ?lang) WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . }"""
+# (on a store on disk, in a second wording that reads each pattern apart: at 1,000 reports
+# 21 s → 14 s and 8.5 s → 4 s; see kg.store.Select)
+_DEFINITIONS = Select("""
+SELECT ?e ?text (LANG(?text) AS ?lang) WHERE { ?e prov:hadPrimarySource ?report ; skos:definition ?text . }""",
+                      on_disk="""
+SELECT ?e ?text (LANG(?text) AS ?lang) WHERE {
+  { SELECT ?e WHERE { ?e prov:hadPrimarySource ?report } }
+  { SELECT ?e ?text WHERE { ?e skos:definition ?text } }
+}""")
 
-_CATEGORIES = """
-SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . }"""
+_CATEGORIES = Select("""
+SELECT ?e ?category WHERE { ?e prov:hadPrimarySource ?report ; kgo:category ?category . }""", on_disk="""
+SELECT ?e ?category WHERE {
+  { SELECT ?e WHERE { ?e prov:hadPrimarySource ?report } }
+  { SELECT ?e ?category WHERE { ?e kgo:category ?category } }
+}""")
 
 # (what each entity cites, and the sections' numbers, asked for apart and joined here: twice
 # as fast on Oxigraph as the one join)
