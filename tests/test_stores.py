@@ -408,6 +408,21 @@ def test_the_reports_reach_the_loader_as_one_file_read_in_any_sizes():
     assert whole.read() == b"xy" and whole.read(None) == b"z" and whole.read() == b""
 
 
+def test_the_feed_ends_a_load_at_the_first_report_past_its_limit():
+    from kg.store import _Feed
+
+    feed = _Feed(iter([(c, c.encode() * 3, []) for c in "abcde"]), limit=5)
+    loads = []
+    while not feed.done:
+        got = []
+        while chunk := feed.read(2):
+            got.append(chunk)
+        loads.append(b"".join(got))
+        feed.next_load()
+    feed.finish()
+    assert loads == [b"aaabbb", b"cccddd", b"eee"] and feed.ids == list("abcde")
+
+
 def test_the_feed_stops_at_a_problem_and_raises_a_failure_after_the_load():
     from kg.store import _Feed
 
