@@ -1015,7 +1015,12 @@ def write_report(path: Path, res: dict, a) -> None:
         note = f" at {big['size']} reports" + ("" if big["size"] >= 1000 else " (target is at 1,000)")
         scope = "" if big["size"] >= 1000 else f"only at {big['size']} reports; 1,000 not run"
         r_build = ratio(ox.get("build"), ld.get("wall"))
-        targets["build_ratio"] = (f"{fmt_ratio(r_build)}{note}", r_build, scope)
+        if "oxigraph_disk" in big:  # (like for like: `oxigraph load` fills a store on disk)
+            r_memory, r_build = r_build, ratio(big["oxigraph_disk"].get("build"), ld.get("wall"))
+            targets["build_ratio"] = (f"{fmt_ratio(r_build)}{note} into a store on disk, as `oxigraph load`; "
+                                      f"{fmt_ratio(r_memory)} into one in memory", r_build, scope)
+        else:
+            targets["build_ratio"] = (f"{fmt_ratio(r_build)}{note}", r_build, scope)
         # per-item queries (a required parameter: one entity, section, pair) and corpus-wide
         # listings, whose answer grows with the corpus (10⁴–10⁵ rows at 1,000 reports)
         from kg.sparql import named_queries
