@@ -764,8 +764,7 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     One report at a time: each report's models and triples are let go once its quads are in,
     so memory holds the store and a report or two, not the whole corpus three times over.
     With several reports and cores, worker processes read and build reports side by side
-    and hand N-Quads to this one (``workers``: how many; default one per core, 1 = none),
-    which streams them into Oxigraph's bulk loader, 64 MiB a load (see :class:`_Feed`).
+    and hand N-Quads to this one (``workers``: how many; default one per core, 1 = none).
     Returns the report ids. A data error is raised after every report has been checked; the
     store then holds only part of the data and must be thrown away.
     """
@@ -789,83 +788,26 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
 
     import pyoxigraph as ox
 
+    ids, problems = [], []
     workers = min(workers, len(dirs))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         # a few reports ahead of the store, not all of them: when the store takes them in
         # more slowly than the workers build them (a store on disk), the N-Quads of every
         # report would otherwise wait in this process's memory
-        def built():
-            ahead = deque(pool.submit(_report_nquads, d) for d in dirs[:2 * workers])
-            queued = iter(dirs[2 * workers:])
-            while ahead:
-                done = ahead.popleft().result()
-                following = next(queued, None)
-                if following is not None:
-                    ahead.append(pool.submit(_report_nquads, following))
-                yield done
-
-        feed = _Feed(built())
-        while not feed.done:
-            ds.store._inner.bulk_load(feed, format=ox.RdfFormat.N_QUADS)
-            feed.next_load()
-        feed.finish()
-    if feed.problems:
-        raise DataError(feed.problems)
-    return feed.ids
-
-
-class _Feed:
-    """The reports' N-Quads as files for Oxigraph's bulk loader, which reads them with
-    ``read``: a load for every ``limit`` bytes of reports (a load per report left a store on
-    disk of thousands of small overlapping files, a quarter slower to query: 4,000 files at
-    1,000 reports; one load for them all left 90, but held 1.8 GiB while it ran, memory that
-    stayed taken through the analysis after it; loads of 64 MiB left 97 and held 0.4 GiB).
-    ``built`` yields (report id, N-Quads, problems) per report. Reading stops at the first
-    report with a problem (the store is then thrown away); :meth:`finish` checks the rest,
-    and raises what went wrong while the loader read."""
-
-    def __init__(self, built, limit: int = 64 << 20):
-        self._built, self._chunk, self._at = built, b"", 0
-        self.limit, self._given = limit, 0
-        self.done = False
-        self.ids: list[str] = []
-        self.problems: list = []
-        self._failure: BaseException | None = None
-
-    def read(self, size: int = -1) -> bytes:
-        while self._at >= len(self._chunk):
-            if self.done or self._given >= self.limit:  # (the end of this load)
-                return b""
-            try:
-                got = next(self._built, None)
-            except BaseException as exc:  # noqa: BLE001  (raised by finish(), not into the loader)
-                self._failure, got = exc, None
-            if got is None:
-                self.done = True
-                return b""
-            report_id, nquads, errors = got
-            self.problems.extend(errors)
-            if errors:
-                self.done = True
-                return b""
-            if nquads:
-                self.ids.append(report_id)
-                self._chunk, self._at = nquads, 0
-        end = len(self._chunk) if size is None or size < 0 else self._at + size
-        out = self._chunk[self._at:end]
-        self._at += len(out)
-        self._given += len(out)
-        return out
-
-    def next_load(self) -> None:
-        """Start the next load (``read`` gave the end of the last one)."""
-        self._given = 0
-
-    def finish(self) -> None:
-        if self._failure is not None:
-            raise self._failure
-        for _, _, errors in self._built:
-            self.problems.extend(errors)
+        ahead = deque(pool.submit(_report_nquads, d) for d in dirs[:2 * workers])
+        queued = iter(dirs[2 * workers:])
+        while ahead:
+            report_id, nquads, errors = ahead.popleft().result()
+            following = next(queued, None)
+            if following is not None:
+                ahead.append(pool.submit(_report_nquads, following))
+            problems.extend(errors)
+            if nquads and not problems:
+                ds.store._inner.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                ids.append(report_id)
+    if problems:
+        raise DataError(problems)
+    return ids
 
 
 def _report_quads(report) -> list:

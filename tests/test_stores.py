@@ -387,60 +387,6 @@ def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path
     assert len({p.file for p in info.value.problems}) == 2
 
 
-def test_the_reports_reach_the_loader_as_one_file_read_in_any_sizes():
-    from kg.store import _Feed
-
-    def built():
-        yield "a", b"0123456789", []
-        yield "b", b"", []  # (a report with nothing to load)
-        yield "c", b"abcdefghijklmnopq", []
-
-    feed = _Feed(built())
-    got, size = [], 1
-    while chunk := feed.read(size):
-        assert len(chunk) <= size
-        got.append(chunk)
-        size = size % 7 + 1
-    assert b"".join(got) == b"0123456789abcdefghijklmnopq" and feed.read(-1) == b""
-    feed.finish()
-    assert feed.ids == ["a", "c"] and feed.problems == []
-    whole = _Feed(iter([("a", b"xy", []), ("b", b"z", [])]))
-    assert whole.read() == b"xy" and whole.read(None) == b"z" and whole.read() == b""
-
-
-def test_the_feed_ends_a_load_at_the_first_report_past_its_limit():
-    from kg.store import _Feed
-
-    feed = _Feed(iter([(c, c.encode() * 3, []) for c in "abcde"]), limit=5)
-    loads = []
-    while not feed.done:
-        got = []
-        while chunk := feed.read(2):
-            got.append(chunk)
-        loads.append(b"".join(got))
-        feed.next_load()
-    feed.finish()
-    assert loads == [b"aaabbb", b"cccddd", b"eee"] and feed.ids == list("abcde")
-
-
-def test_the_feed_stops_at_a_problem_and_raises_a_failure_after_the_load():
-    from kg.store import _Feed
-
-    feed = _Feed(iter([("a", b"x", []), (None, b"", ["bad b"]), ("c", b"y", []), (None, b"", ["bad d"])]))
-    assert feed.read() == b"x" and feed.read() == b"" and feed.read() == b""  # (c is not loaded)
-    feed.finish()
-    assert feed.ids == ["a"] and feed.problems == ["bad b", "bad d"]
-
-    def broken():
-        yield "a", b"x", []
-        raise RuntimeError("a worker died")
-
-    feed = _Feed(broken())
-    assert feed.read() == b"x" and feed.read() == b""  # (not raised into the loader)
-    with pytest.raises(RuntimeError, match="a worker died"):
-        feed.finish()
-
-
 def test_a_persistent_store_is_built_whole_or_not_at_all(four_reports, tmp_path):
     import shutil
 
