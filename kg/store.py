@@ -762,9 +762,11 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph dataset.
 
     One report at a time: each report's models and triples are let go once its quads are in,
-    so memory holds the store and a report or two, not the whole corpus three times over.
+    so memory holds the store and a batch of reports' N-Quads, not the whole corpus three
+    times over.
     With several reports and cores, worker processes read and build reports side by side
-    and hand N-Quads to this one (``workers``: how many; default one per core, 1 = none).
+    and hand N-Quads to this one, which loads them in batches of :data:`LOAD_BYTES`
+    (``workers``: how many; default one per core, 1 = none).
     Returns the report ids. A data error is raised after every report has been checked; the
     store then holds only part of the data and must be thrown away.
     """
@@ -789,25 +791,60 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     import pyoxigraph as ox
 
     ids, problems = [], []
+    batch: list[bytes] = []
+    size = 0
+
+    def load_batch() -> None:
+        nonlocal size
+        if batch:
+            ds.store._inner.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            batch.clear()
+            size = 0
+
     workers = min(workers, len(dirs))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         # a few reports ahead of the store, not all of them: when the store takes them in
         # more slowly than the workers build them (a store on disk), the N-Quads of every
-        # report would otherwise wait in this process's memory
-        ahead = deque(pool.submit(_report_nquads, d) for d in dirs[:2 * workers])
-        queued = iter(dirs[2 * workers:])
+        # report would otherwise wait in this process's memory. Before a load, as many more
+        # as the load holds: the workers build those while the store takes the batch in
+        # (with a fixed few, they sat idle through every load: a fifth slower in memory)
+        queued = iter(dirs)
+        ahead: deque = deque()
+
+        def submit(upto: int) -> None:
+            while len(ahead) < upto:
+                following = next(queued, None)
+                if following is None:
+                    return
+                ahead.append(pool.submit(_report_nquads, following))
+
+        submit(2 * workers)
         while ahead:
             report_id, nquads, errors = ahead.popleft().result()
-            following = next(queued, None)
-            if following is not None:
-                ahead.append(pool.submit(_report_nquads, following))
             problems.extend(errors)
             if nquads and not problems:
-                ds.store._inner.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+                batch.append(nquads)
+                size += len(nquads)
                 ids.append(report_id)
+            if size >= LOAD_BYTES:
+                submit(2 * workers + len(batch))
+                load_batch()
+            else:
+                submit(2 * workers)
+        if not problems:
+            load_batch()
     if problems:
         raise DataError(problems)
     return ids
+
+
+#: N-Quads handed to Oxigraph's bulk loader at once when building many reports (whole
+#: reports, so a batch may go over). Measured at 1,000 reports, against a load per report:
+#: in memory the build took 92 s rather than 96–115 s (182 CPU-s rather than 233); on disk it
+#: took 199 s rather than 173–191 s (more CPU in the loader) but left about 130 files rather
+#: than about 4,000 overlapping ones, which every later read of the store pays for (the
+#: analysis about a tenth slower). Bytes, not a Python stream: a stream made loads slower.
+LOAD_BYTES = 32 << 20
 
 
 def _report_quads(report) -> list:

@@ -358,11 +358,15 @@ def _quads(store) -> set:
     return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, workers):
-    """Report by report (and in worker processes) gives the very quads of the rdflib dataset."""
+@pytest.mark.parametrize("workers,load_bytes", [(1, None), (2, None), (2, 1), (2, 3 << 20)])
+def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, workers, load_bytes, monkeypatch):
+    """Report by report (and in worker processes, their N-Quads loaded in batches of every
+    size: all four at once, one by one, a few) gives the very quads of the rdflib dataset."""
+    from kg import store
     from kg.store import _oxigraph_dataset, fill_from_data, load_into
 
+    if load_bytes is not None:
+        monkeypatch.setattr(store, "LOAD_BYTES", load_bytes)
     streamed = _oxigraph_dataset(None)
     ids = fill_from_data(streamed, four_reports, workers=workers)
     whole = _oxigraph_dataset(None)
