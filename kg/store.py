@@ -839,11 +839,12 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
 
 
 #: N-Quads handed to Oxigraph's bulk loader at once when building many reports (whole
-#: reports, so a batch may go over). Measured at 1,000 reports, against a load per report:
-#: in memory the build took 92 s rather than 96–115 s (182 CPU-s rather than 233); on disk it
-#: took 199 s rather than 173–191 s (more CPU in the loader) but left about 130 files rather
-#: than about 4,000 overlapping ones, which every later read of the store pays for (the
-#: analysis about a tenth slower). Bytes, not a Python stream: a stream made loads slower.
+#: reports, so a batch may go over). Against a load per report, at 1,000 reports: on disk
+#: the build took 199 s rather than 173–191 s (more CPU in the loader), but the store has
+#: about 130 files rather than about 4,000 overlapping ones, which every later read pays
+#: for (the analysis about a tenth quicker); in memory no difference shows above the noise
+#: of this machine (92 vs 96–115 s in one pair of runs, 137 vs 129 s in another). Bytes,
+#: not a Python stream: a stream made loads much slower.
 LOAD_BYTES = 32 << 20
 
 
