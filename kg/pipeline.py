@@ -154,21 +154,23 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
 
         pending = validate_in_background(g)
     texts = serialize_many(g.graph, FORMATS)
-    result = pages = graph = None
+    result = pages = analysis_files = None
     if analysis or views is not None:
         from .analysis.graphs import Memo
         from .analysis.report import analyze
 
         backend = Memo(g.backend())  # the analysis and the views share their queries
         result = analyze(backend)
-        if analysis:
-            from .analysis.writeback import analysis_graph
-
-            graph = analysis_graph(result)
         if views is not None:
             from .viz.views import build_views
 
             pages = build_views(backend, lang=lang, analysis=result)
+        if analysis:
+            from .analysis.report import analysis_texts
+            from .analysis.writeback import analysis_graph
+
+            # (made while SHACL may still run beside: only the writing waits for it)
+            analysis_files = analysis_texts(result, lang, analysis_graph(result))
     shacl = None
     if validate:
         shacl = pending.result()
@@ -180,7 +182,7 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
     if analysis:
         from .analysis.report import write_analysis
 
-        built.analysis_files = write_analysis(result, Path(out) / "analysis", lang, graph=graph)
+        built.analysis_files = write_analysis(result, Path(out) / "analysis", lang, texts=analysis_files)
     if pages is not None:
         from .viz.views import write_pages
 

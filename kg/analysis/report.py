@@ -379,21 +379,32 @@ def _f(x) -> str:
     return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
-def write_analysis(result: dict, out_dir: str | Path, lang: str = "en", graph=None) -> dict[str, Path]:
-    """Write ``analysis.json`` and ``analysis.md`` into ``out_dir`` (each complete or not at all),
-    and ``analysis.trig`` when given the results as RDF (:func:`.writeback.analysis_graph`)."""
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    files = {"json": out_dir / "analysis.json", "markdown": out_dir / "analysis.md"}
-    texts = {"json": json.dumps(result, ensure_ascii=False, indent=1) + "\n", "markdown": to_markdown(result, lang)}
+def analysis_texts(result: dict, lang: str = "en", graph=None) -> dict[str, str]:
+    """The files :func:`write_analysis` writes, by name: ``analysis.json``, ``analysis.md``
+    and, when given the results as RDF (:func:`.writeback.analysis_graph`), ``analysis.trig``."""
+    texts = {"analysis.json": json.dumps(result, ensure_ascii=False, indent=1) + "\n",
+             "analysis.md": to_markdown(result, lang)}
     if graph is not None:
         from ..pipeline import serialize
 
-        files["rdf"] = out_dir / "analysis.trig"
-        texts["rdf"] = serialize(graph, "trig")  # the graph named by its identifier
-    for key, path in files.items():
+        texts["analysis.trig"] = serialize(graph, "trig")  # the graph named by its identifier
+    return texts
+
+
+def write_analysis(result: dict, out_dir: str | Path, lang: str = "en", graph=None,
+                   texts: dict[str, str] | None = None) -> dict[str, Path]:
+    """Write ``analysis.json`` and ``analysis.md`` into ``out_dir`` (each complete or not at all),
+    and ``analysis.trig`` when given the results as RDF (:func:`.writeback.analysis_graph`);
+    ``texts``: the same, already made by :func:`analysis_texts`."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    texts = texts if texts is not None else analysis_texts(result, lang, graph)
+    keys = {"analysis.json": "json", "analysis.md": "markdown", "analysis.trig": "rdf"}
+    files = {}
+    for name, text in texts.items():
+        path = files[keys[name]] = out_dir / name
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(texts[key], encoding="utf-8")
+        tmp.write_text(text, encoding="utf-8")
         tmp.replace(path)
     return files
 
