@@ -558,3 +558,24 @@ def test_listings_give_sections_in_document_order_and_none_for_a_bare_row(data_d
         ("tokenisation", "addresses", "fraud", "1.1.10, 2.1.1")]
     assert table(run_query("scenarios", backend=backend), "scenarioId link otherId sections") == [
         ("tipping", "competes-in", "paybox", "1.1.2, 1.1.10"), ("tipping", "hinders", "fraud", "1.1.1")]
+
+
+def test_prepared_texts_are_kept_by_the_terms_n3():
+    """prepare() keeps what it made for a text and its parameters' terms: a repeat is
+    answered from the memo, and terms that differ, even only by datatype, give their own
+    texts; a text with an error is never kept (each run raises again)."""
+    from kg.sparql import QueryError, _prepared, prepare
+
+    text = "SELECT ?e WHERE { ?e kgo:order ?n }"
+    first = prepare(text, {"n": Literal(1)}, inline=True)
+    hits = _prepared.cache_info().hits
+    assert prepare(text, {"n": Literal(1)}, inline=True) == first
+    assert _prepared.cache_info().hits == hits + 1
+    one = Literal(1).n3()
+    assert f"kgo:order {one} " in first[0] and f"VALUES (?n) {{ ({one}) }}" in first[0]
+    other = prepare(text, {"n": Literal("1")}, inline=True)[0]
+    assert 'kgo:order "1" ' in other and other != first[0]
+    assert prepare(text, {"n": Literal(1)}, inline=False)[0] != first[0]
+    for _ in range(2):
+        with pytest.raises(QueryError):
+            prepare("SELECT ?e WHERE { ?e nope:x ?n }")
