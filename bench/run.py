@@ -1217,9 +1217,10 @@ def main(argv: list[str] | None = None) -> int:
                 res["notes"].append(f"{', '.join(_SECTION[k] for k in again)} measured again in the second run "
                                     f"({other['machine']['date']})")
             res["sizes"] = [by_size[k] for k in sorted(by_size)]
-            res["notes"].append(f"corpus size(s) {', '.join(str(s['size']) for s in other.get('sizes', []))} "
-                                f"measured again in a second run ({other['machine']['date']}); their rows come "
-                                "from that run")
+            if other.get("sizes"):
+                res["notes"].append(f"corpus size(s) {', '.join(str(s['size']) for s in other['sizes'])} "
+                                    f"measured again in a second run ({other['machine']['date']}); their rows come "
+                                    "from that run")
         a.sizes = [s["size"] for s in res.get("sizes", [])]
         a.serve_seconds = a.serve_seconds or (10.0 if q else 90.0)
         for key, value in res.get("args", {}).items():
