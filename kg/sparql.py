@@ -285,8 +285,8 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
     """The query text to run: known prefixes declared, parameters bound by a VALUES block.
 
     The result depends only on the arguments, and the parameters' terms only by their N3
-    form, so it is kept for the texts and values met most recently: working a named query's
-    text over took 2 ms of the 10 ms its run takes on the bundled report.
+    form, so it is kept for the texts (up to 64 kB) and values met most recently: working a
+    named query's text over took 2 ms of the 10 ms its run takes on the bundled report.
 
     Returns the text and the number of lines added before the user's first line (to map
     parser positions back). Raises :class:`QueryError` for a syntax error, with the line
@@ -300,7 +300,12 @@ def prepare(text: str, bindings: Mapping[str, Any] | None = None, source: str = 
     without this it can walk the whole store for a one-entity query (see :func:`inline_params`).
     """
     terms = tuple((k, v.n3()) for k, v in bindings.items()) if bindings else ()
+    if len(text) > _MEMO_TEXT:  # (a long text is not kept: kg serve takes texts of up to 1 MB)
+        return _prepared.__wrapped__(text, terms, source, check, inline)
     return _prepared(text, terms, source, check, inline)
+
+
+_MEMO_TEXT = 1 << 16  # the longest query text prepare() keeps (named queries: a few kB)
 
 
 class _N3(str):

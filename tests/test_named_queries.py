@@ -579,3 +579,7 @@ def test_prepared_texts_are_kept_by_the_terms_n3():
     for _ in range(2):
         with pytest.raises(QueryError):
             prepare("SELECT ?e WHERE { ?e nope:x ?n }")
+    kept = _prepared.cache_info().currsize
+    long = text + "\n" + "# padding\n" * 8000  # (kg serve takes texts of up to 1 MB: not kept)
+    assert prepare(long, {"n": Literal(1)}, inline=True)[0].startswith(first[0].split(" WHERE")[0])
+    assert _prepared.cache_info().currsize == kept
