@@ -154,7 +154,7 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
 
         pending = validate_in_background(g)
     texts = serialize_many(g.graph, FORMATS)
-    result = pages = analysis_files = None
+    result = pages = analysis_text = None
     if analysis or views is not None:
         from .analysis.graphs import Memo
         from .analysis.report import analyze
@@ -170,7 +170,7 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
             from .analysis.writeback import analysis_graph
 
             # (made while SHACL may still run beside: only the writing waits for it)
-            analysis_files = analysis_texts(result, lang, analysis_graph(result))
+            analysis_text = analysis_texts(result, lang, analysis_graph(result))
     shacl = None
     if validate:
         shacl = pending.result()
@@ -182,7 +182,7 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
     if analysis:
         from .analysis.report import write_analysis
 
-        built.analysis_files = write_analysis(result, Path(out) / "analysis", lang, texts=analysis_files)
+        built.analysis_files = write_analysis(result, Path(out) / "analysis", lang, texts=analysis_text)
     if pages is not None:
         from .viz.views import write_pages
 

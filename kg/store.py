@@ -792,14 +792,11 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
 
     ids, problems = [], []
     batch: list[bytes] = []
-    size = 0
 
     def load_batch() -> None:
-        nonlocal size
         if batch:
             ds.store._inner.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
             batch.clear()
-            size = 0
 
     workers = min(workers, len(dirs))
     with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -824,9 +821,8 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             problems.extend(errors)
             if nquads and not problems:
                 batch.append(nquads)
-                size += len(nquads)
                 ids.append(report_id)
-            if size >= LOAD_BYTES:
+            if sum(map(len, batch)) >= LOAD_BYTES:
                 submit(2 * workers + len(batch))
                 load_batch()
             else:

@@ -379,15 +379,18 @@ def _f(x) -> str:
     return "–" if x is None else f"{x:.3f}" if isinstance(x, float) else str(x)
 
 
+#: the files of an analysis, by kind: what :func:`write_analysis` writes and returns
+ANALYSIS_FILES = {"json": "analysis.json", "markdown": "analysis.md", "rdf": "analysis.trig"}
+
+
 def analysis_texts(result: dict, lang: str = "en", graph=None) -> dict[str, str]:
-    """The files :func:`write_analysis` writes, by name: ``analysis.json``, ``analysis.md``
-    and, when given the results as RDF (:func:`.writeback.analysis_graph`), ``analysis.trig``."""
-    texts = {"analysis.json": json.dumps(result, ensure_ascii=False, indent=1) + "\n",
-             "analysis.md": to_markdown(result, lang)}
+    """The texts of :data:`ANALYSIS_FILES`, by kind: JSON, Markdown and, when given the
+    results as RDF (:func:`.writeback.analysis_graph`), TriG."""
+    texts = {"json": json.dumps(result, ensure_ascii=False, indent=1) + "\n", "markdown": to_markdown(result, lang)}
     if graph is not None:
         from ..pipeline import serialize
 
-        texts["analysis.trig"] = serialize(graph, "trig")  # the graph named by its identifier
+        texts["rdf"] = serialize(graph, "trig")  # the graph named by its identifier
     return texts
 
 
@@ -399,12 +402,10 @@ def write_analysis(result: dict, out_dir: str | Path, lang: str = "en", graph=No
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     texts = texts if texts is not None else analysis_texts(result, lang, graph)
-    keys = {"analysis.json": "json", "analysis.md": "markdown", "analysis.trig": "rdf"}
-    files = {}
-    for name, text in texts.items():
-        path = files[keys[name]] = out_dir / name
+    files = {kind: out_dir / ANALYSIS_FILES[kind] for kind in texts}
+    for kind, path in files.items():
         tmp = path.with_name(f".{path.name}.tmp")
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_text(texts[kind], encoding="utf-8")
         tmp.replace(path)
     return files
 
