@@ -262,7 +262,7 @@ def test_strict_valid_graph_conforms(base):
 
 @pytest.mark.parametrize("breakage", [
     "drop direct relation triple", "drop assertion node", "drop direct influence triple",
-    "wrong section level", "wrong normalised value",
+    "wrong section level", "wrong normalised value", "two English labels, tags differ",
 ])
 def test_integrity_shapes_fire(g, breakage):
     if breakage == "drop direct relation triple":
@@ -275,6 +275,12 @@ def test_integrity_shapes_fire(g, breakage):
     elif breakage == "drop direct influence triple":
         g.remove((E("fraud"), KGO.influences, E("market-growth")))
         focus = "influence/fraud.market-growth"
+    elif breakage == "two English labels, tags differ":
+        # (two values, two tags: the core counts pass; "en" and "en-GB" are one language)
+        node = E("fraud")
+        g.remove((node, SKOS.prefLabel, Literal("詐騙", lang="zh")))
+        g.add((node, SKOS.prefLabel, Literal("Fraud risk", lang="en-GB")))
+        focus = "tiny/entity/fraud"
     elif breakage == "wrong section level":
         g.set((IRIS.section("1.1.1"), KGO.level, Literal(2)))
         focus = "section/1.1.1"

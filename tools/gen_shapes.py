@@ -113,30 +113,30 @@ out.append('''\
         [ sh:prefix "kgo" ; sh:namespace "https://w3id.org/strategy-kg/ontology#"^^xsd:anyURI ] ,
         [ sh:prefix "rdf" ; sh:namespace "http://www.w3.org/1999/02/22-rdf-syntax-ns#"^^xsd:anyURI ] ,
         [ sh:prefix "dcterms" ; sh:namespace "http://purl.org/dc/terms/"^^xsd:anyURI ] ,
-        [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] .
+        [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] ,
+        [ sh:prefix "skos" ; sh:namespace "http://www.w3.org/2004/02/skos/core#"^^xsd:anyURI ] ,
+        [ sh:prefix "rdfs" ; sh:namespace "http://www.w3.org/2000/01/rdf-schema#"^^xsd:anyURI ] .
 ''')
 
 LANG_NAMES = {"en": "English", "zh": "Chinese"}
 
 
-def lang_shapes(cls, path, aspect, what, required=True):
-    """Exactly one @en and one @zh value of path (plus: all values tagged zh/en)."""
-    res = []
-    ids = []
-    for lang in ("en", "zh"):
-        iri = f"kgs:{cls}-{aspect}-{lang}"
-        lines = [f"sh:path {path}",
-                 f"sh:qualifiedValueShape kgs:{LANG_NAMES[lang]}",
-                 "sh:qualifiedMinCount 1", "sh:qualifiedMaxCount 1"]
-        res.append(shape(iri, "PropertyShape", lines, f"{LANG_NAMES[lang]} {what}",
-                         f"{a(cls)} needs exactly one {LANG_NAMES[lang]} {what} ({path} @{lang})"))
-        ids.append(iri)
+BILINGUAL = []  # (path, what) of every text written once in each language, for integrity.ttl
+
+
+def lang_shapes(cls, path, aspect, what):
+    """Exactly one @en and one @zh value of path: two values, each tagged zh or en, no two
+    with the same tag. (Core counts only: pySHACL checks a qualified value shape against
+    every value, at twice the cost of the rest of a label's checks. Tags with subtags, as
+    "en" beside "en-US", differ here; integrity.ttl checks language ranges.)"""
+    if (path, what) not in BILINGUAL:
+        BILINGUAL.append((path, what))
     iri = f"kgs:{cls}-{aspect}"
-    lines = [f"sh:path {path}", "sh:datatype rdf:langString", 'sh:languageIn ( "zh" "en" )']
-    res.append(shape(iri, "PropertyShape", lines, f"{what} languages",
-                     f"every {path} of {a(cls)} must be a string tagged @zh or @en"))
-    ids.append(iri)
-    return res, ids
+    lines = [f"sh:path {path}", "sh:datatype rdf:langString", 'sh:languageIn ( "zh" "en" )',
+             "sh:uniqueLang true", "sh:minCount 2", "sh:maxCount 2"]
+    return [shape(iri, "PropertyShape", lines, f"{what} in both languages",
+                  f"{a(cls)} needs exactly one English and one Chinese {what}: "
+                  f"{path} strings tagged @en and @zh")], [iri]
 
 
 def optional_lang(cls, path, aspect, what, langs=("zh", "en"), unique=True, max_one=False):
@@ -199,12 +199,11 @@ def labels(cls, with_title):
 # ---------------------------------------------------------------------------------------------
 out.append("""\
 # ---------------------------------------------------------------------------------------------
-# Language of a text: the value shapes of the counts "exactly one English / Chinese ..."
+# Language of a text: value shapes for counts by language (the truncation note)
 # ---------------------------------------------------------------------------------------------
-# Named shapes with a message of their own, not blank nodes: pySHACL checks every label against
-# both and describes each miss in a result it then drops. A named shape with a message is
-# quick to describe; a blank one is written out in full, with a message made up for it
-# (a tenth of the bundled report's SHACL time).
+# Named shapes with a message of their own, not blank nodes: pySHACL describes each value
+# that misses a qualified value shape in a result it then drops, and a blank shape is
+# written out in full, with a message made up for it.
 """)
 for lang, name in LANG_NAMES.items():
     out.append(shape(f"kgs:{name}", "NodeShape", [f'sh:languageIn ( "{lang}" )'], f"{name} text",
@@ -622,6 +621,26 @@ for rel in relations:
     ]"""],
         f"{rel.prop} range", message))
 
+# Bilingual texts: shapes.ttl counts two values with two different tags; here, two values
+# may not share a language range either ("en" and "en-US" are both English).
+LANGS1 = "one value per language: two values of the same language (as @en and @en-US) are not allowed"
+integrity.append(shape("kgs:bilingual-one-per-language", "NodeShape", [
+    "sh:targetSubjectsOf " + ", ".join(path for path, _ in BILINGUAL),
+    f'''sh:sparql [
+        a sh:SPARQLConstraint ;
+        sh:message {en(LANGS1)} ;
+        sh:prefixes <https://w3id.org/strategy-kg/shapes> ;
+        sh:select """
+            SELECT $this ?path ?value WHERE {{
+                $this ?path ?value, ?other .
+                FILTER (?path IN ({", ".join(path for path, _ in BILINGUAL)})
+                        && ?other != ?value
+                        && ((langMatches(lang(?value), "en") && langMatches(lang(?other), "en"))
+                            || (langMatches(lang(?value), "zh") && langMatches(lang(?other), "zh"))))
+            }}
+        """
+    ]'''], "one text per language", LANGS1))
+
 INTEGRITY_HEAD = '''\
 # SPARQL-based integrity checks of kg's RDF: the builder's own invariants, not the analyst's
 # data. Generated by tools/gen_shapes.py. Slow on rdflib (one query per focus node), so
@@ -643,7 +662,9 @@ INTEGRITY_HEAD = '''\
         [ sh:prefix "kgo" ; sh:namespace "https://w3id.org/strategy-kg/ontology#"^^xsd:anyURI ] ,
         [ sh:prefix "rdf" ; sh:namespace "http://www.w3.org/1999/02/22-rdf-syntax-ns#"^^xsd:anyURI ] ,
         [ sh:prefix "dcterms" ; sh:namespace "http://purl.org/dc/terms/"^^xsd:anyURI ] ,
-        [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] .
+        [ sh:prefix "xsd" ; sh:namespace "http://www.w3.org/2001/XMLSchema#"^^xsd:anyURI ] ,
+        [ sh:prefix "skos" ; sh:namespace "http://www.w3.org/2004/02/skos/core#"^^xsd:anyURI ] ,
+        [ sh:prefix "rdfs" ; sh:namespace "http://www.w3.org/2000/01/rdf-schema#"^^xsd:anyURI ] .
 '''
 
 FILES = {
