@@ -119,6 +119,13 @@ class KnowledgeGraph:
             self._dataset = build_dataset(self.reports)
         return self._dataset
 
+    @property
+    def has_dataset(self) -> bool:
+        """Whether :attr:`graph` has been made (or given). Until then the RDF is exactly what
+        the builder makes of :attr:`reports`, and the Oxigraph copy and :meth:`stats` are
+        made from the reports without it."""
+        return self._dataset is not None
+
     def report_graph(self, report_id: str):
         """The named graph of one report."""
         from .rdf import ReportIRIs
@@ -165,7 +172,7 @@ class KnowledgeGraph:
             return GraphBackend(self.graph, "memory")
         if directory:
             raise UsageError("KnowledgeGraph.backend: a persistent store is opened with kg.store.open_backend")
-        stamp = tuple(sorted((str(g.identifier), len(g)) for g in self.graph.graphs()))
+        stamp = self._stamp()
         cached = self.__dict__.get("_oxigraph")
         if cached is None or cached[0] != stamp:
             ds = _oxigraph_dataset(None)
@@ -274,12 +281,21 @@ class KnowledgeGraph:
         hint = difflib.get_close_matches(key, list(choices), n=3, cutoff=0.5)
         raise EntityNotFound(f"no entity with id or label '{key}'" + (f"; closest: {', '.join(hint)}" if hint else ""))
 
+    def _stamp(self):
+        """What the Oxigraph copy was made from: the reports, or the sizes of the graphs."""
+        if self._dataset is None:
+            return "reports"
+        return tuple(sorted((str(g.identifier), len(g)) for g in self._dataset.graphs()))
+
     def stats(self) -> Stats:
         """Counts by class and relation, read from the RDF graph."""
         from rdflib import RDF
 
         from .rdf import KGO
 
+        cached = self.__dict__.get("_oxigraph")
+        if self._dataset is None and cached is not None and cached[0] == "reports":
+            return self._stats_of_copy(cached[1])  # (the rdflib Dataset not made for this)
         g = self.graph
         classes = Counter()
         for cls in ("Report", "Section", *ENTITY_TYPES):
@@ -294,6 +310,29 @@ class KnowledgeGraph:
             classes=dict(classes),
             relations={name: relations[name] for name in RELATIONS if relations[name]},
             influences=sum(1 for _ in g.subjects(RDF.type, KGO.Influence)),
+        )
+
+    def _stats_of_copy(self, backend) -> Stats:
+        """:meth:`stats`, counted by Oxigraph in the copy :meth:`backend` made of the reports."""
+        from .store import _oxigraph_of
+
+        store = _oxigraph_of(backend.graph)
+        kgo = "https://w3id.org/strategy-kg/ontology#"
+        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+
+        def counts(query: str) -> dict[str, int]:
+            return {row[0].value: int(row[1].value) for row in store.query(query)}
+
+        by_class = counts(f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH ?g {{ ?s <{rdf}type> ?c }} }} GROUP BY ?c")
+        by_prop = counts(f"SELECT ?p (COUNT(DISTINCT ?a) AS ?n) WHERE {{ GRAPH ?g {{ ?a <{rdf}type> <{kgo}Assertion> ; "
+                         f"<{rdf}predicate> ?p }} }} GROUP BY ?p")
+        triples = next(iter(store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")))
+        return Stats(
+            triples=int(triples[0].value),
+            reports=tuple(r.id for r in self.reports),
+            classes={cls: by_class.get(kgo + cls, 0) for cls in ("Report", "Section", *ENTITY_TYPES)},
+            relations={name: by_prop[kgo + r.prop] for name, r in RELATIONS.items() if by_prop.get(kgo + r.prop)},
+            influences=by_class.get(kgo + "Influence", 0),
         )
 
     def __repr__(self) -> str:

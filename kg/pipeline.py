@@ -46,15 +46,16 @@ def serialize(dataset, format: str) -> str:
     return serialize_many(dataset, [format])[format_name(format)]
 
 
-def serialize_many(dataset, formats) -> dict[str, str]:
-    """:func:`serialize` in several formats at once (the data is read and sorted once)."""
+def serialize_many(dataset, formats, quads=None) -> dict[str, str]:
+    """:func:`serialize` in several formats at once (the data is read and sorted once).
+    ``quads``: the dataset's quads as pyoxigraph quads, where the caller has them already;
+    the prefixes still come from ``dataset``."""
     import pyoxigraph as ox
 
     from .store import ox_quads
 
     names = [format_name(f) for f in formats]
-    quads = ox_quads(dataset)
-    quads.sort(key=_order)
+    quads = sorted(ox_quads(dataset) if quads is None else quads, key=_order)
     triples = None
     prefixes = None
     out = {}
@@ -75,6 +76,22 @@ def serialize_many(dataset, formats) -> dict[str, str]:
             text = "\n".join(lines) + "\n"
         out[name] = text
     return out
+
+
+def _serialize_kg(g: KnowledgeGraph, formats) -> dict[str, str]:
+    """:func:`serialize_many` of a KnowledgeGraph's RDF, straight from the builder where its
+    rdflib Dataset has not been made (what :meth:`KnowledgeGraph.backend` reads too): the
+    same triples and prefixes, without indexing them in rdflib first."""
+    if g.has_dataset:
+        return serialize_many(g.graph, formats)
+    from rdflib import Graph
+
+    from .rdf import bind_prefixes
+    from .store import _report_quads
+
+    prefixes = Graph()
+    bind_prefixes(prefixes, [r.id for r in g.reports])
+    return serialize_many(prefixes, formats, quads=[q for r in g.reports for q in _report_quads(r)])
 
 
 def _order(item) -> tuple:
@@ -153,12 +170,12 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
         from .shacl import validate_in_background
 
         pending = validate_in_background(g)
-    texts = serialize_many(g.graph, FORMATS)
-    result = pages = analysis_text = None
+    texts = result = pages = analysis_text = None
     if analysis or views is not None:
         from .analysis.graphs import Memo
         from .analysis.report import analyze
 
+        texts = _serialize_kg(g, FORMATS)
         backend = Memo(g.backend())  # the analysis and the views share their queries
         result = analyze(backend)
         if views is not None:
@@ -171,6 +188,8 @@ def build(data: str | Path | None = None, out: str | Path = "build", validate: b
 
             # (made while SHACL may still run beside: only the writing waits for it)
             analysis_text = analysis_texts(result, lang, analysis_graph(result))
+    if texts is None:
+        texts = _serialize_kg(g, FORMATS)
     shacl = None
     if validate:
         shacl = pending.result()

@@ -695,10 +695,19 @@ def load_into(ds, kg_graph) -> None:
     """Copy every named graph of a KnowledgeGraph into ``ds`` (replacing graphs of the same name)."""
     from .pipeline import serialize
 
+    store = _oxigraph_of(ds)
+    if store is not None and not kg_graph.has_dataset:
+        # nothing made or changed in rdflib yet: each report's triples straight from the
+        # builder, without the rdflib Dataset (indexing it cost more than the copy)
+        from .rdf import ReportIRIs
+
+        for report in kg_graph.reports:
+            ds.remove_graph(ds.graph(ReportIRIs(report.id).graph))
+            store.bulk_extend(_report_quads(report))
+        return
     for g in kg_graph.graph.graphs():
         if len(g):
             ds.remove_graph(ds.graph(g.identifier))
-    store = _oxigraph_of(ds)
     if store is not None:
         store.bulk_extend(ox_quads(kg_graph.graph))  # straight in, no text in between
     else:

@@ -135,3 +135,17 @@ def test_views_folder_that_is_not_kgs_is_refused_before_any_work(tmp_path):
         build(FIXTURE_DATA, tmp_path / "out", views=tmp_path / "mine")
     assert not (tmp_path / "out").exists()
     assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+@pytest.mark.parametrize("data", [FIXTURE_DATA, None])
+def test_formats_written_without_the_rdflib_dataset_are_the_datasets(tmp_path, data):
+    """The job writes the formats from the builder's triples (no rdflib Dataset made for
+    them); the files are what serialising the Dataset gives."""
+    from kg.pipeline import FORMATS, serialize
+
+    result = build(data, tmp_path / "out", analysis=True, validate=False)
+    assert not result.kg.has_dataset
+    g = kg.load(data)
+    for name, (_, filename, _) in FORMATS.items():
+        assert (tmp_path / "out" / filename).read_text(encoding="utf-8") == serialize(g.graph, name), filename
+    assert result.stats == g.stats()

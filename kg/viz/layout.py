@@ -36,7 +36,8 @@ def _sorted_simple(G: nx.Graph, nodes: Iterable[Hashable] | None = None) -> nx.G
     H = nx.Graph()
     H.add_nodes_from(keep)
     kept = set(keep)
-    pairs = {tuple(sorted((a, b), key=str)) for a, b in G.edges() if a in kept and b in kept and a != b}
+    edges = G.edges() if nodes is None else G.edges(kept)  # (the edges that leave kept nodes)
+    pairs = {tuple(sorted((a, b), key=str)) for a, b in edges if a in kept and b in kept and a != b}
     H.add_edges_from(sorted(pairs, key=lambda e: (str(e[0]), str(e[1]))))
     return H
 
