@@ -153,7 +153,10 @@ def _plain(term):
 
 
 def _oxigraph_of(ds):
-    """The pyoxigraph Store under an rdflib graph or dataset kept by oxrdflib, or None."""
+    """The pyoxigraph Store under an rdflib graph or dataset kept by oxrdflib, ``ds`` itself
+    when it is a pyoxigraph Store, or None."""
+    if type(ds).__name__ == "Store" and type(ds).__module__ == "pyoxigraph":
+        return ds
     return ds.store._inner if type(ds.store).__name__ == "OxigraphStore" else None
 
 
@@ -177,7 +180,8 @@ class Select(str):
 
 
 class GraphBackend:
-    """Queries an rdflib graph or dataset (in memory, or Oxigraph through oxrdflib).
+    """Queries an rdflib graph or dataset (in memory, or Oxigraph through oxrdflib), or a
+    pyoxigraph Store (``graph``).
 
     ``on_disk``: the graph is an Oxigraph store on disk (a :class:`Select` is then asked in
     its ``on_disk`` wording).
@@ -359,7 +363,9 @@ def _uriref(iri: str):
     return str.__new__(URIRef, iri)
 
 
-def _from_oxigraph(result) -> QueryResult:
+def rdflib_terms():
+    """A function from Oxigraph terms to rdflib terms (None to None), one rdflib term per
+    distinct Oxigraph term; ``"x"^^xsd:string`` becomes the plain ``"x"`` (see ``_simple``)."""
     import pyoxigraph as ox
 
     from .rdf import _string as _string_literal  # (a string Oxigraph has checked: no casting again)
@@ -381,13 +387,21 @@ def _from_oxigraph(result) -> QueryResult:
                 if t.language:
                     hit = _string_literal(t.value, t.language)
                 elif t.datatype.value == XSD_STRING:
-                    hit = _string_literal(t.value)  # "x"^^xsd:string is "x" (see _simple)
+                    hit = _string_literal(t.value)
                 else:
                     hit = Literal(t.value, datatype=URIRef(t.datatype.value))
             else:
                 raise ValueError(f"unexpected term from Oxigraph: {t!r}")
             cache[t] = hit
         return hit
+
+    return term
+
+
+def _from_oxigraph(result) -> QueryResult:
+    import pyoxigraph as ox
+
+    term = rdflib_terms()
 
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(result), raw=result)
@@ -674,13 +688,12 @@ def _oxigraph_dataset(directory: str | None):
 
 
 def default_store() -> str:
-    """``oxigraph`` (Oxigraph's engine, in memory) when pyoxigraph is installed — it is a
-    dependency of kg, so normally — else ``memory`` (rdflib's pure-Python engine)."""
-    try:
-        import oxrdflib  # noqa: F401
-    except ImportError:
-        return "memory"
-    return "oxigraph"
+    """``oxigraph`` (Oxigraph's engine, in memory) when pyoxigraph and oxrdflib are installed
+    — they are dependencies of kg, so normally — else ``memory`` (rdflib's pure-Python
+    engine). (Looked up, not imported: oxrdflib's import alone takes a fifth of a second.)"""
+    from importlib.util import find_spec
+
+    return "oxigraph" if find_spec("pyoxigraph") and find_spec("oxrdflib") else "memory"
 
 
 def parse_store(spec: str) -> tuple[str, str | None]:
@@ -695,19 +708,10 @@ def load_into(ds, kg_graph) -> None:
     """Copy every named graph of a KnowledgeGraph into ``ds`` (replacing graphs of the same name)."""
     from .pipeline import serialize
 
-    store = _oxigraph_of(ds)
-    if store is not None and not kg_graph.has_dataset:
-        # nothing made or changed in rdflib yet: each report's triples straight from the
-        # builder, without the rdflib Dataset (indexing it cost more than the copy)
-        from .rdf import ReportIRIs
-
-        for report in kg_graph.reports:
-            ds.remove_graph(ds.graph(ReportIRIs(report.id).graph))
-            store.bulk_extend(_report_quads(report))
-        return
     for g in kg_graph.graph.graphs():
         if len(g):
             ds.remove_graph(ds.graph(g.identifier))
+    store = _oxigraph_of(ds)
     if store is not None:
         store.bulk_extend(ox_quads(kg_graph.graph))  # straight in, no text in between
     else:

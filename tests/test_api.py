@@ -95,3 +95,15 @@ def test_importing_submodules_does_not_shadow_api():
 
     assert callable(kg.build) and kg.build.__module__ == "kg.pipeline"
     assert callable(kg.load)
+
+
+def test_queries_from_python_do_not_import_rdflibs_sparql_engine():
+    """kg.load().query asks Oxigraph directly; oxrdflib (and rdflib's SPARQL parser with it,
+    a fifth of a second) is not imported for it."""
+    import subprocess
+    import sys
+
+    code = ("import sys, kg; g = kg.load(); assert g.query('drivers-by-influence').rows; "
+            "print(sorted(m for m in ('oxrdflib', 'rdflib.plugins.sparql') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -382,3 +382,19 @@ def test_validate_reads_the_same_triples_before_the_dataset_is_built(data_dir):
     assert set(union) == set(fresh.graph.triples((None, None, None)))
     late = fresh.validate()
     assert (early.conforms, early.violations, early.warnings) == (late.conforms, late.violations, late.warnings)
+
+
+def test_shapes_read_by_oxigraph_are_what_rdflib_reads():
+    """load_shapes parses with Oxigraph's Turtle parser: the same graph and prefixes as rdflib's."""
+    from rdflib.compare import isomorphic
+
+    from kg.resources import integrity_path, shapes_path
+    from kg.shacl import load_shapes
+
+    for strict in (False, True):
+        plain = Graph().parse(shapes_path(), format="turtle")
+        if strict:
+            plain.parse(integrity_path(), format="turtle")
+        ours = load_shapes(strict)
+        assert len(ours) == len(plain) and isomorphic(ours, plain)
+        assert dict(ours.namespaces()) == dict(plain.namespaces())
