@@ -1068,11 +1068,14 @@ def store_graph(backend, graph) -> None:
         backend._graphs = None
         return
     ds = backend.graph
-    ds.remove_graph(ds.graph(graph.identifier))
     store = _oxigraph_of(ds)
     if store is not None:  # one bulk load rather than a call per triple
+        import pyoxigraph as ox
+
+        store.remove_graph(ox.NamedNode(str(graph.identifier)))
         store.bulk_extend(ox_quads(graph))
     else:
+        ds.remove_graph(ds.graph(graph.identifier))
         target = ds.graph(graph.identifier)
         for triple in graph:
             target.add(triple)

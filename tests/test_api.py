@@ -107,3 +107,23 @@ def test_queries_from_python_do_not_import_rdflibs_sparql_engine():
             "print(sorted(m for m in ('oxrdflib', 'rdflib.plugins.sparql') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("copy", ["KnowledgeGraph.backend", "open_backend"])
+def test_store_graph_replaces_a_named_graph(copy):
+    """kg.store.store_graph into a bare pyoxigraph Store (KnowledgeGraph.backend) and into
+    an rdflib Dataset on Oxigraph (open_backend): the graph of that name is replaced."""
+    from rdflib import Graph, Literal, URIRef
+
+    from kg.schema import ANALYSIS_GRAPH
+    from kg.store import open_backend, store_graph
+
+    backend = kg.load(FIXTURE_DATA).backend() if copy == "KnowledgeGraph.backend" else open_backend(data=FIXTURE_DATA)
+    count = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{ANALYSIS_GRAPH}> {{ ?s ?p ?o }} }}"
+    for size in (3, 2):
+        graph = Graph(identifier=URIRef(ANALYSIS_GRAPH))
+        for i in range(size):
+            graph.add((URIRef(f"https://example.org/s{i}"), URIRef("https://example.org/p"), Literal(i)))
+        store_graph(backend, graph)
+        assert [int(n) for n, in backend.query(count).values("n")] == [size]
+    assert ANALYSIS_GRAPH in backend.report_graphs()
