@@ -1203,24 +1203,27 @@ def main(argv: list[str] | None = None) -> int:
     if a.from_json:
         res = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
         res["notes"] = res.get("notes", []) + (a.note or [])
+        origin: dict[str, list[str]] = {}  # run date → what of it stays (a later run replaces an earlier)
+        taken: dict[str, str] = {}
         for extra in a.merge_json or []:
             other = json.loads(Path(extra).read_text(encoding="utf-8"))
+            date = other["machine"]["date"]
             by_size = {s["size"]: s for s in res.get("sizes", [])}
             by_size.update({s["size"]: s for s in other.get("sizes", [])})
+            res["sizes"] = [by_size[k] for k in sorted(by_size)]
             if other.get("serve") and "error" not in other["serve"]:
                 res["serve"] = other["serve"]
-                res["notes"].append(f"the serve benchmark comes from the second run ({other['machine']['date']})")
-            again = [key for key in ("cold_start", "bundled", "demo") if other.get(key)]
-            for key in again:
-                res[key] = other[key]
-            if again:
-                res["notes"].append(f"{', '.join(_SECTION[k] for k in again)} measured again in the second run "
-                                    f"({other['machine']['date']})")
-            res["sizes"] = [by_size[k] for k in sorted(by_size)]
-            if other.get("sizes"):
-                res["notes"].append(f"corpus size(s) {', '.join(str(s['size']) for s in other['sizes'])} "
-                                    f"measured again in a second run ({other['machine']['date']}); their rows come "
-                                    "from that run")
+                taken["the serve benchmark"] = date
+            for key in ("cold_start", "bundled", "demo"):
+                if other.get(key):
+                    res[key] = other[key]
+                    taken[_SECTION[key]] = date
+            for size in other.get("sizes", []):
+                taken[f"corpus size {size['size']}"] = date
+        for what, date in taken.items():
+            origin.setdefault(date, []).append(what)
+        for date, parts in origin.items():
+            res["notes"].append(f"{', '.join(parts)}: measured again in a later run ({date}); these rows come from it")
         a.sizes = [s["size"] for s in res.get("sizes", [])]
         a.serve_seconds = a.serve_seconds or (10.0 if q else 90.0)
         for key, value in res.get("args", {}).items():
