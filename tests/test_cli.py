@@ -130,3 +130,19 @@ def test_default_data_is_cwd_data_then_bundled(tmp_path):
     empty.mkdir()
     r = run_kg("stats", "--json", cwd=empty)
     assert r.returncode == 0 and "tiny" not in json.loads(r.stdout)["reports"]
+
+
+def test_console_exits_with_mains_code_and_freezes_what_it_made(monkeypatch):
+    """`kg` (kg.cli.console) hands main's objects to gc.freeze before the exit, so that the
+    collector's passes at shutdown skip them, and exits with main's code."""
+    import gc
+
+    from kg import cli
+
+    monkeypatch.setattr(cli, "main", lambda: 3)
+    try:
+        with pytest.raises(SystemExit) as exited:
+            cli.console()
+        assert exited.value.code == 3 and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

@@ -395,6 +395,6 @@ def test_shapes_read_by_oxigraph_are_what_rdflib_reads():
         plain = Graph().parse(shapes_path(), format="turtle")
         if strict:
             plain.parse(integrity_path(), format="turtle")
-        ours = load_shapes(strict)
+        ours = load_shapes.__wrapped__(strict)  # (a fresh parse: pySHACL adds to the kept one)
         assert len(ours) == len(plain) and isomorphic(ours, plain)
         assert dict(ours.namespaces()) == dict(plain.namespaces())
