@@ -329,11 +329,13 @@ class KnowledgeGraph:
 
     def _stats_of_copy(self, backend) -> Stats:
         """:meth:`stats`, counted by Oxigraph in the copy :meth:`backend` made of the reports."""
+        from rdflib import RDF
+
+        from .schema import ONTOLOGY_NS as kgo
         from .store import _oxigraph_of
 
         store = _oxigraph_of(backend.graph)
-        kgo = "https://w3id.org/strategy-kg/ontology#"
-        rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+        rdf = str(RDF)
 
         def counts(query: str) -> dict[str, int]:
             return {row[0].value: int(row[1].value) for row in store.query(query)}
