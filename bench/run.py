@@ -1203,8 +1203,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.from_json:
         res = json.loads(Path(a.from_json).read_text(encoding="utf-8"))
         res["notes"] = res.get("notes", []) + (a.note or [])
-        origin: dict[str, list[str]] = {}  # run date → what of it stays (a later run replaces an earlier)
-        taken: dict[str, str] = {}
+        taken: dict[str, str] = {}  # what a later run gave → its date (a later run replaces an earlier)
         for extra in a.merge_json or []:
             other = json.loads(Path(extra).read_text(encoding="utf-8"))
             date = other["machine"]["date"]
@@ -1220,6 +1219,7 @@ def main(argv: list[str] | None = None) -> int:
                     taken[_SECTION[key]] = date
             for size in other.get("sizes", []):
                 taken[f"corpus size {size['size']}"] = date
+        origin: dict[str, list[str]] = {}
         for what, date in taken.items():
             origin.setdefault(date, []).append(what)
         for date, parts in origin.items():

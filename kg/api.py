@@ -185,15 +185,18 @@ class KnowledgeGraph:
         Oxigraph directly, and oxrdflib's import took a tenth of the demo job."""
         import pyoxigraph as ox
 
+        store = ox.Store()
+        store.bulk_extend(self._ox_quads())
+        return store
+
+    def _ox_quads(self) -> list:
+        """The RDF as pyoxigraph quads, one named graph per report: from :attr:`graph` once it
+        is made, else each report's straight from the builder (as the build workers make them)."""
         from .store import _report_quads, ox_quads
 
-        store = ox.Store()
         if self._dataset is None:
-            for report in self.reports:
-                store.bulk_extend(_report_quads(report))
-        else:
-            store.bulk_extend(ox_quads(self._dataset))
-        return store
+            return [q for report in self.reports for q in _report_quads(report)]
+        return ox_quads(self._dataset)
 
     def add_analysis(self, result: dict | None = None, **options) -> dict:
         """Run the influence analysis (or take a result) and add it to the graph as the named
@@ -309,8 +312,8 @@ class KnowledgeGraph:
         from .rdf import KGO
 
         cached = self.__dict__.get("_oxigraph")
-        if self._dataset is None and cached is not None and cached[0] == "reports":
-            return self._stats_of_copy(cached[1])  # (the rdflib Dataset not made for this)
+        if self._dataset is None and cached is not None:  # (a copy of the reports: no Dataset made for this)
+            return self._stats_of_copy(cached[1].graph)
         g = self.graph
         classes = Counter()
         for cls in ("Report", "Section", *ENTITY_TYPES):
@@ -327,14 +330,13 @@ class KnowledgeGraph:
             influences=sum(1 for _ in g.subjects(RDF.type, KGO.Influence)),
         )
 
-    def _stats_of_copy(self, backend) -> Stats:
-        """:meth:`stats`, counted by Oxigraph in the copy :meth:`backend` made of the reports."""
+    def _stats_of_copy(self, store) -> Stats:
+        """:meth:`stats`, counted by Oxigraph in the copy (a pyoxigraph Store) :meth:`backend`
+        made of the reports."""
         from rdflib import RDF
 
         from .schema import ONTOLOGY_NS as kgo
-        from .store import _oxigraph_of
 
-        store = _oxigraph_of(backend.graph)
         rdf = str(RDF)
 
         def counts(query: str) -> dict[str, int]:

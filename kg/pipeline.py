@@ -87,11 +87,10 @@ def _serialize_kg(g: KnowledgeGraph, formats) -> dict[str, str]:
     from rdflib import Graph
 
     from .rdf import bind_prefixes
-    from .store import _report_quads
 
     prefixes = Graph()
     bind_prefixes(prefixes, [r.id for r in g.reports])
-    return serialize_many(prefixes, formats, quads=[q for r in g.reports for q in _report_quads(r)])
+    return serialize_many(prefixes, formats, quads=g._ox_quads())
 
 
 def _order(item) -> tuple:
