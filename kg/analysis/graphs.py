@@ -68,6 +68,7 @@ SELECT ?from ?to ?polarity ?strength ?section WHERE {
   { SELECT ?i ?s WHERE { ?i a kgo:Influence ; prov:wasDerivedFrom ?s } }
   { SELECT ?s ?section WHERE { ?s dcterms:identifier ?section } }
 }""")
+_INFLUENCE_NAMES = ("from", "to", "section", "polarity", "strength")  # (as every reader asks them)
 
 _RELATIONS = Select("""
 SELECT ?from ?p ?to ?section WHERE {
@@ -222,9 +223,9 @@ def _values(backend, text: str, names: tuple) -> list[tuple]:
     return values(text, *names) if values is not None else backend.query(text).values(*names)
 
 
-def sorted_values(backend, text: str, *names: str) -> list[tuple]:
+def sorted_values(backend, text: str, *names: str, keep: bool = True) -> list[tuple]:
     """:func:`select_values`, sorted (an unbound value first, as ORDER BY would)."""
-    return _sorted_rows(select_values(backend, text, *names))
+    return _sorted_rows(select_values(backend, text, *names, keep=keep))
 
 
 def _sorted_rows(rows: list[tuple]) -> list[tuple]:
@@ -245,9 +246,11 @@ def _keys(backend) -> _Keys:
             return t
 
         # (the rows sort as plain tuples, without a key made for each of 263,000 entities at
-        # 1,000 reports: the query leaves no flag unbound)
+        # 1,000 reports: the query leaves no flag unbound; not kept by a Memo, which keeps
+        # the keys made of them)
         rows = [(e, type_of(cls), zh, en, unaddressed or "", id_)
-                for e, cls, zh, en, unaddressed, id_ in select_values(backend, _NODES, "e", "cls", "zh", "en", "unaddressed", "id")]
+                for e, cls, zh, en, unaddressed, id_ in select_values(backend, _NODES, "e", "cls", "zh", "en", "unaddressed", "id",
+                                                                      keep=False)]
         return _Keys(_sorted_rows(rows))
 
     # (every graph of a run reads the same keys)
@@ -279,7 +282,8 @@ def _influence_graph(backend) -> nx.DiGraph:
     # an add_edge per row and an edge view per edge took half of this at 1,000 reports)
     nodes: dict[str, str] = {}  # node key → entity IRI
     edges: dict[tuple, list] = {}  # (from, to) → [polarity, strength, {section}]; the last row's sign wins
-    for frm, to, section, polarity, strength in sorted_values(backend, _INFLUENCES, "from", "to", "section", "polarity", "strength"):
+    # (kept by a Memo: the entity graph reads them too)
+    for frm, to, section, polarity, strength in sorted_values(backend, _INFLUENCES, *_INFLUENCE_NAMES):
         a, b = key[frm], key[to]
         if a not in nodes:
             nodes[a] = frm
@@ -321,14 +325,17 @@ def _entity_graph(backend) -> nx.MultiDiGraph:
     for iri in keys.info:
         keys.add_node(G, iri)
     grouped = defaultdict(set)
-    for frm, p, to, section in sorted_values(backend, _RELATIONS, "from", "p", "to", "section"):
+    # (the reads only this graph makes are not kept by a Memo, which keeps the graph: at 1,000
+    # reports their rows held hundreds of MiB through the views; the influences are asked
+    # as the influence graph asks them, so that a Memo answers them from what it kept)
+    for frm, p, to, section in sorted_values(backend, _RELATIONS, "from", "p", "to", "section", keep=False):
         grouped[frm, _local(p), to].add(section)
-    for frm, to, section in sorted_values(backend, _INFLUENCES, "from", "to", "section"):
+    for frm, to, section, _, _ in sorted_values(backend, _INFLUENCES, *_INFLUENCE_NAMES):
         grouped[frm, "influences", to].add(section)
     for (a, rel, b), secs in sorted(grouped.items()):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=rel, relation=rel, sections=sorted(secs, key=_numkey))
-    for a, p, b in sorted_values(backend, _FIELD_LINKS, "from", "p", "to"):
+    for a, p, b in sorted_values(backend, _FIELD_LINKS, "from", "p", "to", keep=False):
         if a in keys.key and b in keys.key:
             G.add_edge(keys.key[a], keys.key[b], key=_local(p), relation=_local(p), sections=[])
     return G
@@ -350,7 +357,7 @@ def _coverage_graph(backend) -> nx.DiGraph:
     nodes = {key[iri]: iri for iri, d in keys.info.items() if d["type"] == "Challenge"}
     # (the rows come sorted, so each (from, to) pair first turns up in sorted order)
     grouped: dict[tuple, set] = {}
-    for frm, to, section in sorted_values(backend, _ADDRESSES, "from", "to", "section"):
+    for frm, to, section in sorted_values(backend, _ADDRESSES, "from", "to", "section", keep=False):
         secs = grouped.get((frm, to))
         if secs is None:
             grouped[frm, to] = {section}

@@ -175,20 +175,21 @@ def read_facts(source) -> GraphFacts:
     # The answers are read as plain strings, a literal's language asked for where it counts
     # (rdflib terms for the hundreds of thousands of rows of a corpus took seconds), and
     # sorted here rather than by ORDER BY (a quarter of these queries' time on Oxigraph), so
-    # that where an entity says a thing twice the same one is shown each time.
-    for e, text, lang in sorted_values(backend, _DEFINITIONS, "e", "text", "lang"):
+    # that where an entity says a thing twice the same one is shown each time. Each is read
+    # once (a Memo does not keep them: at 1,000 reports their rows held hundreds of MiB).
+    for e, text, lang in sorted_values(backend, _DEFINITIONS, "e", "text", "lang", keep=False):
         entity(e).description[lang or "en"] = text
-    for e, category in sorted_values(backend, _CATEGORIES, "e", "category"):
+    for e, category in sorted_values(backend, _CATEGORIES, "e", "category", keep=False):
         entity(e).category = category
-    where = {s: (int(order), sid) for s, sid, order in select_values(backend, _SECTIONS, "s", "sid", "order")}
+    where = {s: (int(order), sid) for s, sid, order in select_values(backend, _SECTIONS, "s", "sid", "order", keep=False)}
     ordered = defaultdict(set)
-    for e, s in select_values(backend, _CITED, "e", "s"):
+    for e, s in select_values(backend, _CITED, "e", "s", keep=False):
         if s in where:
             ordered[e].add(where[s])
     for iri, pairs in ordered.items():
         entity(iri).sections = [sid for _, sid in sorted(pairs)]
     names = ("f", "m", "value", "unit", "kind", "scale", "currency", "year", "qualifier")
-    for iri, m, value, unit, kind, scale, currency, year, qualifier in sorted_values(backend, _FIGURES, *names):
+    for iri, m, value, unit, kind, scale, currency, year, qualifier in sorted_values(backend, _FIGURES, *names, keep=False):
         fig = facts.figures.get(iri)
         if fig is None:
             fig = facts.figures[iri] = FigureFacts(
@@ -199,11 +200,11 @@ def read_facts(source) -> GraphFacts:
     for fig in facts.figures.values():
         fig.measures.sort()
     reports = {}
-    for r, title, lang, id_ in sorted_values(backend, _REPORTS, "r", "title", "lang", "id"):
+    for r, title, lang, id_ in sorted_values(backend, _REPORTS, "r", "title", "lang", "id", keep=False):
         reports.setdefault(r, ReportFacts(id=id_)).title[lang or "en"] = title
     toc = defaultdict(dict)
-    rows = select_values(backend, _TOC, "r", "sid", "level", "order", "heading", "lang")
-    by_order = sorted(rows, key=lambda row: (row[0], int(row[3]), row[1], row[4], row[5]))  # (a Memo's list: a copy)
+    rows = select_values(backend, _TOC, "r", "sid", "level", "order", "heading", "lang", keep=False)
+    by_order = sorted(rows, key=lambda row: (row[0], int(row[3]), row[1], row[4], row[5]))
     for r, sid, level, order, heading, lang in by_order:
         row = toc[r, sid].setdefault("row", {"number": sid, "level": int(level), "order": int(order), "heading": {}})
         row["heading"][lang or "en"] = heading
