@@ -152,6 +152,39 @@ def test_a_memo_takes_what_was_read_ahead_and_reads_nothing_twice(embedded, monk
     assert sorted(memo.values(QUERIES[1], "i", "sec", keep=False)) == sorted(big) and len(calls) == 4
 
 
+def test_the_views_read_the_entity_graph_and_the_facts_ahead_once_each(embedded, monkeypatch):
+    # the analysis, then the views, through one Memo (`kg build --analyze --views`): the
+    # views' own reads are read by the engine in the read-ahead threads, each once, and
+    # taken; the views are those made without reading ahead
+    from kg.analysis.graphs import ENTITY_READS
+    from kg.analysis.report import analyze
+    from kg.viz.facts import READ_LANES
+    from kg.viz.views import build_views
+
+    where = {}
+    engine_text = kg.store._engine_text
+
+    def counted(store, text):
+        where.setdefault(text, []).append(threading.current_thread().name)
+        return engine_text(store, text)
+
+    memo = Memo(embedded)
+    result = analyze(memo)
+    monkeypatch.setattr(kg.store, "_engine_text", counted)
+    pages = build_views(memo, analysis=result)
+    views = [prepare(t, check=False, inline=True)[0] for t in (*ENTITY_READS, *READ_LANES[0], *READ_LANES[1])]
+    assert {t: where.get(t) for t in views} == dict.fromkeys(views, ["kg-read-ahead"])
+    assert not any(t.name == "kg-read-ahead" for t in threading.enumerate())  # (none left running)
+    monkeypatch.undo()
+
+    class Plain:  # the same store, not a GraphBackend: nothing is read ahead
+        name = "plain"
+        query, values = embedded.query, embedded.values
+        report_graphs = embedded.report_graphs
+
+    assert pages == build_views(Memo(Plain()), analysis=result)
+
+
 @pytest.mark.parametrize("text", ["SELECT ?s WHERE { ?s ?p ?o } LIMIT 3",
                                   "CONSTRUCT WHERE { ?s ?p ?o } LIMIT 3",
                                   "ASK { ?s ?p ?o }"])

@@ -102,6 +102,10 @@ SELECT ?from ?p ?to WHERE {
   ?from ?p ?to .
 }"""
 
+#: the reads :func:`entity_graph` makes that no other graph does (for a read ahead, see
+#: :meth:`Memo.read_ahead`)
+ENTITY_READS = (_RELATIONS, _FIELD_LINKS)
+
 
 class Memo:
     """A backend that answers a repeated query (same text, no bindings) from memory.
@@ -163,6 +167,13 @@ class Memo:
         known = {text for text, _ in self._values} | set(self._answers)  # (not read again)
         self._ahead = ReadAhead(self.backend, [[t for t in lane if t not in known] for lane in lanes])
         return self._ahead
+
+    def made(self, name: str) -> bool:
+        """Whether :meth:`keep` has made ``name`` already (in the Memo underneath, for a
+        Memo over another)."""
+        if isinstance(self.backend, Memo):
+            return self.backend.made(name)
+        return name in self._made
 
     def keep(self, name: str, make):
         """``make()``, made once per Memo and kept under ``name`` (for what is built from
