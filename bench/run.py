@@ -298,6 +298,7 @@ def _analysis_steps(rec: Recorder, backend, prefix: str) -> None:
         rec.timed(f"{prefix}_fcm_scenario", scenario, G, {hub: 1.0})
     rec.timed(f"{prefix}_loops", feedback_loops, G, max_length=5)
     rec.rss(f"{prefix}_rss_parts")
+    del G  # (made for the parts alone: `analyze` below makes its own, as `kg build --analyze` does)
     from kg.analysis.graphs import Memo
 
     shared = Memo(backend)  # as `kg build --analyze --views`: the views reuse the analysis's queries
