@@ -1,4 +1,5 @@
-"""Where queries run: rdflib in memory, embedded Oxigraph (via oxrdflib), or a SPARQL server.
+"""Where queries run: rdflib in memory, embedded Oxigraph (a pyoxigraph Store in memory, an
+oxrdflib dataset on disk), or a SPARQL server.
 
 Every backend takes the same prepared query text (see :func:`kg.sparql.prepare`) and
 returns a :class:`QueryResult`, so callers, formats and tests do not care which it is.
@@ -687,6 +688,29 @@ def _oxigraph_dataset(directory: str | None):
     return ds
 
 
+def _oxigraph_store():
+    """A new pyoxigraph Store in memory."""
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        raise UsageError("the Oxigraph store needs pyoxigraph: pip install 'kg[oxigraph]'") from None
+    return ox.Store()
+
+
+def updatable(graph):
+    """``graph`` for a SPARQL update over the union of its graphs, as the queries see them: an
+    rdflib graph or dataset as it is, a bare pyoxigraph Store in an rdflib dataset kept by
+    oxrdflib (Oxigraph's own update reads and writes the default graph alone; rdflib's
+    reads the union and writes through to the Store)."""
+    store = _oxigraph_of(graph)
+    if store is None or store is not graph:
+        return graph
+    from oxrdflib import OxigraphStore
+    from rdflib import Dataset
+
+    return Dataset(store=OxigraphStore(store=store), default_union=True)
+
+
 def default_store() -> str:
     """``oxigraph`` (Oxigraph's engine, in memory) when pyoxigraph and oxrdflib are installed
     — they are dependencies of kg, so normally — else ``memory`` (rdflib's pure-Python
@@ -735,9 +759,12 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     if kind == "memory":
         return GraphBackend(load(data).graph, "memory")
     if directory is None:
-        ds = _oxigraph_dataset(None)
-        fill_from_data(ds, data)
-        return GraphBackend(ds, "oxigraph")
+        # a bare pyoxigraph Store: asked straight (see GraphBackend.query), it needs neither
+        # oxrdflib nor rdflib's SPARQL parser, whose imports took a fifth of a second of
+        # every `kg query`
+        store = _oxigraph_store()
+        fill_from_data(store, data)
+        return GraphBackend(store, "oxigraph")
     path = Path(directory)
     if path.is_dir() and any(path.iterdir()):
         ds = _oxigraph_dataset(directory)
@@ -772,7 +799,8 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
 
 @collector_paused()
 def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None) -> list[str]:
-    """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph dataset.
+    """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph store
+    ``ds`` (a pyoxigraph Store, or an rdflib dataset kept by oxrdflib).
 
     One report at a time: each report's models and triples are let go once its quads are in,
     so memory holds the store and a batch of reports' N-Quads, not the whole corpus three
@@ -788,13 +816,14 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     from .procs import can_fork, cores
     from .resources import bundled_data_dir
 
+    store = _oxigraph_of(ds)
     data_dir = Path(data) if data is not None else bundled_data_dir()
     dirs = find_report_dirs(data_dir) if data_dir.is_dir() else []
     workers = workers or cores()
     if workers < 2 or len(dirs) < 4 or not can_fork():
         ids = []
         for report in iter_reports(data_dir):
-            ds.store._inner.bulk_extend(_report_quads(report))
+            store.bulk_extend(_report_quads(report))
             ids.append(report.id)
         return ids
     import multiprocessing
@@ -808,7 +837,7 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
 
     def load_batch() -> None:
         if batch:
-            ds.store._inner.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
+            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
             batch.clear()
 
     workers = min(workers, len(dirs))
