@@ -71,6 +71,7 @@ SELECT ?r ?sid ?level ?order ?heading (LANG(?heading) AS ?lang) WHERE {
 #: a caller may queue more reads after it in the second lane.
 READ_LANES = ((_DEFINITIONS, _CATEGORIES, _SECTIONS, _CITED, _FIGURES, _REPORTS), (_TOC,))
 
+
 @dataclass
 class FigureFacts:
     """One figure as the report states it (value as written, with its scale and unit)."""
