@@ -28,7 +28,6 @@ from pathlib import Path
 from .errors import KgError
 from .results import MEDIA_TYPES, render
 from .sparql import QueryError, is_update, named_queries, prepare, query_form
-from .store import _oxigraph_of, updatable
 
 __all__ = ["SparqlServer", "serve"]
 
@@ -321,12 +320,7 @@ class Handler(BaseHTTPRequestHandler):
             raise HttpError(400, "not a valid SPARQL 1.1 update")
         # updates change the served graph, so they run in this process (serialised), not a child
         with self.server.update_lock:
-            backend = self.server.backend
-            updatable(backend.graph).update(text)
-            if getattr(backend, "on_disk", False):
-                # written out at once: the forked child of the next query found a store on disk
-                # with the writes still in RocksDB's memory blocked until the time limit
-                _oxigraph_of(backend.graph).flush()
+            self.server.backend.update(text)
         self._send(204, b"", "text/plain")
 
     # ------------------------------------------------------------------ static views

@@ -236,6 +236,25 @@ class GraphBackend:
         graph = _restricted(self.graph, default_graphs or (), named_graphs or ()) if scoped else self.graph
         return _from_rdflib(graph.query(algebra))
 
+    def update(self, text: str) -> None:
+        """Run the SPARQL update ``text`` over the union of the graphs, as the queries see them.
+
+        A bare pyoxigraph Store is updated through an rdflib dataset over it (Oxigraph's own
+        update reads and writes the default graph alone; rdflib's reads the union and writes
+        through to the Store). A store on disk is flushed at once: the forked child of the
+        next query (kg serve) found one with the writes still in RocksDB's memory blocked
+        until its time limit."""
+        graph = self.graph
+        store = _oxigraph_of(graph)
+        if store is graph:
+            from oxrdflib import OxigraphStore
+            from rdflib import Dataset
+
+            graph = Dataset(store=OxigraphStore(store=store), default_union=True)
+        graph.update(text)
+        if self.on_disk:
+            store.flush()
+
     def values(self, text: str, *names: str) -> list[tuple]:
         """``query(text).values(*names)`` for a SELECT without parameters. On Oxigraph the
         engine writes the answer out whole and Python's csv module reads it (see
@@ -695,20 +714,6 @@ def _oxigraph_store():
     except ImportError:
         raise UsageError("the Oxigraph store needs pyoxigraph: pip install 'kg[oxigraph]'") from None
     return ox.Store()
-
-
-def updatable(graph):
-    """``graph`` for a SPARQL update over the union of its graphs, as the queries see them: an
-    rdflib graph or dataset as it is, a bare pyoxigraph Store in an rdflib dataset kept by
-    oxrdflib (Oxigraph's own update reads and writes the default graph alone; rdflib's
-    reads the union and writes through to the Store)."""
-    store = _oxigraph_of(graph)
-    if store is None or store is not graph:
-        return graph
-    from oxrdflib import OxigraphStore
-    from rdflib import Dataset
-
-    return Dataset(store=OxigraphStore(store=store), default_union=True)
 
 
 def default_store() -> str:
