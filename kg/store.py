@@ -41,16 +41,17 @@ class QueryResult:
 
     def __init__(self, form: str, vars: list[str] | None = None, rows: list[dict[str, Any]] | None = None,
                  boolean: bool | None = None, graph: Any = None, raw: Any = None, *,
-                 terms: list[tuple] | None = None, convert=None, triples: list | None = None):
+                 fields: list[list[str]] | None = None, convert=None, triples: list | None = None):
         self.form = form
         self.vars = list(vars or [])
         self.boolean = boolean
         self.raw = raw
-        # (Oxigraph: the engine's terms, a tuple per row in ``vars`` order, and the function
-        # that makes an rdflib term of one; turned into ``rows`` when they are first read.
-        # For a graph, the engine's triples, each once, turned into ``graph`` when it is read)
-        self._terms, self._convert = terms, convert
-        self._rows = rows if rows is not None or terms is not None else []
+        # (Oxigraph: the answer as the engine wrote it in SPARQL TSV, a list of fields per row
+        # in ``vars`` order, turned into ``rows`` when they are first read. For a graph, the
+        # engine's triples, each once, and the function that makes an rdflib term of one,
+        # turned into ``graph`` when it is read)
+        self._fields, self._convert = fields, convert
+        self._rows = rows if rows is not None or fields is not None else []
         self._values: dict[tuple, list[tuple]] = {}
         self._graph = graph
         self.engine_triples = triples
@@ -74,14 +75,14 @@ class QueryResult:
     def rows(self) -> list[dict[str, Any]]:
         """Rows as dicts of rdflib terms (a variable unbound in a row is absent from it)."""
         if self._rows is None:
-            names, convert = self.vars, self._convert
-            self._rows = [{n: convert(t) for n, t in zip(names, row) if t is not None} for row in self._terms]
-            self._terms = None  # (kept once: values() reads the rows from now on)
+            names, term = self.vars, _TsvTerms()
+            self._rows = [{n: t for n, f in zip(names, row) if (t := term[f]) is not None} for row in self._fields]
+            self._fields = None  # (kept once: values() reads the rows from now on)
         return self._rows
 
     @rows.setter
     def rows(self, rows: list[dict[str, Any]]) -> None:
-        self._rows, self._terms, self._values = rows, None, {}
+        self._rows, self._fields, self._values = rows, None, {}
 
     def values(self, *names: str) -> list[tuple]:
         """Rows as tuples of plain strings: each term's lexical form (an IRI's text, a
@@ -95,17 +96,15 @@ class QueryResult:
         if names in self._values:
             return self._values[names]
         _check_names(names, self.vars)
-        # (one str per distinct value: a large answer repeats its IRIs and values many times;
-        # Oxigraph's terms are looked up by their text, a third faster than by the term)
+        # (one str per distinct value: a large answer repeats its IRIs and values many times)
         seen: dict = {}
-        if self._terms is not None:
+        if self._fields is not None:
             where = [self.vars.index(n) for n in names]
-            keep = seen.setdefault
+            text = _TsvTexts()
             # (column by column, then zipped: a tuple made from a generator per row cost as
             # much again)
-            columns = [[None if t is None else keep(v := t.value, v) for t in map(itemgetter(i), self._terms)]
-                       for i in where]
-            got = list(zip(*columns)) if columns else [()] * len(self._terms)
+            columns = [[text[f] for f in map(itemgetter(i), self._fields)] for i in where]
+            got = list(zip(*columns)) if columns else [()] * len(self._fields)
         else:
             got = [tuple(None if (t := r.get(n)) is None else seen.get(t) or seen.setdefault(t, str(t)) for n in names)
                    for r in self.rows]
@@ -127,7 +126,7 @@ class QueryResult:
 
     def __len__(self) -> int:
         if self.form == "SELECT" and self._rows is None:
-            return len(self._terms)
+            return len(self._fields)
         if self.engine_triples is not None:
             return len(self.engine_triples)
         return len(self.rows) if self.form == "SELECT" else (len(self.graph) if self.graph is not None else 1)
@@ -421,18 +420,23 @@ def rdflib_terms():
 def _from_oxigraph(result) -> QueryResult:
     import pyoxigraph as ox
 
-    term = rdflib_terms()
-
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ASK", boolean=bool(result), raw=result)
     if isinstance(result, ox.QueryTriples):
         # (the rdflib graph is made only if it is read: results.render writes N-Triples and
         # Turtle from these, and at 50,000 triples the graph cost three times the query)
-        return QueryResult("CONSTRUCT", triples=list(dict.fromkeys(result)), convert=term)
+        return QueryResult("CONSTRUCT", triples=list(dict.fromkeys(result)), convert=rdflib_terms())
     names = [v.value for v in result.variables]
+    # The engine writes the answer whole as SPARQL TSV, in one call that holds no GIL (kg
+    # serve's other threads run meanwhile), and the lines are split here; at 1,000 reports
+    # that took about half the time of the engine's terms taken one by one. The rdflib terms
+    # are made from the fields when the rows are first read, once per distinct field.
     # (no ``raw`` for the iterators: they are spent, and bound to the thread that ran the
     # query; kept, they fail when dropped in another, as kg serve's answers are)
-    return QueryResult("SELECT", vars=names, terms=[tuple(solution) for solution in result], convert=term)
+    lines = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
+    # (a line break or tab in a literal is written \\n, \\t; the header, then a line per row,
+    # each ended by a line break)
+    return QueryResult("SELECT", vars=names, fields=[line.split("\t") for line in lines[1:-1]])
 
 
 # --------------------------------------------------------------------------- answers read whole
@@ -510,6 +514,71 @@ def _tsv_term(field: str) -> str:
     if field.startswith("_:"):
         return field[2:]
     return field
+
+
+class _TsvTexts(dict):
+    """Field of SPARQL TSV → its text (:func:`_tsv_term`), each worked out once; "" (unbound)
+    → None."""
+
+    def __init__(self):
+        super().__init__({"": None})
+
+    def __missing__(self, field: str):
+        text = self[field] = _tsv_term(field)
+        return text
+
+
+class _TsvTerms(_TsvTexts):
+    """Field of SPARQL TSV → the rdflib term, each made once (``"x"^^xsd:string`` as the
+    plain ``"x"``, see ``_simple``); "" (unbound) → None."""
+
+    def __init__(self):
+        super().__init__()
+        self._term = _tsv_rdf()
+
+    def __missing__(self, field: str):
+        term = self[field] = self._term(field)
+        return term
+
+
+def _tsv_rdf():
+    """A function from a term as SPARQL TSV writes it to the rdflib term. Oxigraph writes an
+    integer, decimal, double or boolean whose lexical form Turtle allows bare (``3``, ``1.5``,
+    ``1.0E6``, ``true``), anything else in N-Triples."""
+    from rdflib import BNode, Literal
+
+    from .rdf import _string
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    string, bare = xsd + "string", {k: _uriref(xsd + k) for k in ("boolean", "double", "decimal", "integer")}
+    escape, unescaped = _ESCAPE.sub, _unescaped
+
+    def term(field: str):
+        head = field[0]
+        if head == "<":
+            if field[1] == "<":
+                raise ValueError(f"unexpected term from Oxigraph: {field}")
+            return _uriref(field[1:-1])
+        if head == '"':
+            end = field.rindex('"')
+            text = field[1:end]
+            if "\\" in text:
+                text = escape(unescaped, text)
+            if end + 1 == len(field):
+                return _string(text)
+            if field[end + 1] == "@":
+                return _string(text, field[end + 2:])
+            datatype = field[end + 4:-1]  # ^^<…>
+            return _string(text) if datatype == string else Literal(text, datatype=_uriref(datatype))
+        if head == "_":
+            return BNode(field[2:])
+        if field in ("true", "false"):
+            kind = "boolean"
+        else:
+            kind = "double" if "e" in field or "E" in field else "decimal" if "." in field else "integer"
+        return Literal(field, datatype=bare[kind])
+
+    return term
 
 
 _ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))")

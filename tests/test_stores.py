@@ -451,8 +451,39 @@ def test_oxigraph_rows_are_made_when_first_read():
     ids = result.values("id")
     assert result._rows is None
     assert [str(r["id"]) for r in result.rows] == [i for (i,) in ids]
-    assert result._terms is None  # the engine's terms are let go once the rows exist
+    assert result._fields is None  # the engine's answer is let go once the rows exist
     assert result.values("id") == ids
+
+
+def test_oxigraph_answer_read_as_tsv_gives_the_engines_terms():
+    """A SELECT on Oxigraph is read from the engine's SPARQL TSV: every kind of term comes
+    out as the rdflib term made from Oxigraph's own term object, and values() as its text."""
+    import pyoxigraph as ox
+
+    from kg.store import _from_oxigraph, rdflib_terms
+
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    objects = [ox.Literal(v) for v in ['a "quoted" \\ back', "line\nbreak\r\n\ttab", "", "中文 ✓ \u2028 \x7f", 'x\\"y', "1"]]
+    objects += [ox.Literal("x", language="en"), ox.Literal("文", language="zh-Hant"), ox.BlankNode("b1"),
+                ox.NamedNode("https://e/o?q=1#f")]
+    objects += [ox.Literal(v, datatype=ox.NamedNode(xsd + t)) for v, t in [
+        ("1.50", "decimal"), ("-.5", "decimal"), ("3", "integer"), ("-07", "integer"), ("+4", "integer"),
+        ("true", "boolean"), ("0", "boolean"), ("1.0E6", "double"), ("-2e-3", "double"), ("INF", "double"),
+        ("NaN", "float"), ("1.5", "float"), ("2025", "gYear"), ("s", "string"), ("x y", "anyURI"), ("12", "int")]]
+    store = ox.Store()
+    s, p = ox.NamedNode("https://e/s"), ox.NamedNode("https://e/p")
+    store.extend([ox.Quad(s, p, o, ox.NamedNode("https://e/g")) for o in objects])
+    query = "SELECT ?o ?nothing WHERE { ?s ?p ?o OPTIONAL { ?o ?p ?nothing } } ORDER BY STR(?o)"
+    result = _from_oxigraph(store.query(query, use_default_graph_as_union=True))
+    term = rdflib_terms()
+    engine = [term(sol["o"]) for sol in store.query(query, use_default_graph_as_union=True)]
+    assert result.values("o") == [(t.value,) for sol in store.query(query, use_default_graph_as_union=True)
+                                  for t in [sol["o"]]]
+    rows = result.rows
+    assert len(rows) == len(objects) and all(set(r) == {"o"} for r in rows)
+    for got, want in zip([r["o"] for r in rows], engine):
+        assert (type(got), got, getattr(got, "datatype", None), getattr(got, "language", None)) == \
+            (type(want), want, getattr(want, "datatype", None), getattr(want, "language", None))
 
 
 def test_nquads_written_directly_are_what_oxigraph_serialises():
