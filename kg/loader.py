@@ -30,23 +30,42 @@ Path_ = tuple[Any, ...]
 
 @dataclass
 class _Positions:
-    """Line/column of every node of one YAML document, keyed by its path."""
+    """Line/column of the nodes of one YAML document, by path.
+
+    Looked up in the document's parsed nodes when asked (only for a problem, or an item's
+    line): noting every node's position while reading took a third of reading a file.
+    """
 
     file: str
     data: Any = None
-    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    root: Any = None  # the document's yaml node
+    _keys: dict[int, dict] = field(default_factory=dict, repr=False)
 
     def at(self, path: Path_, key: bool = False) -> tuple[int | None, int | None]:
-        table = self.keys if key else self.values
-        p = tuple(path)
-        while p:
-            if p in table:
-                return table[p]
-            if p in self.values:
-                return self.values[p]
-            p = p[:-1]
-        return self.values.get((), (None, None))
+        """Line and column of the value at ``path`` (with ``key``: of its key, in a mapping),
+        or of its nearest ancestor in the file."""
+        node = self.root
+        if node is None:
+            return None, None
+        found = node
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                pair = self._mapping(node).get(part)
+                if pair is None:
+                    break
+                found, node = (pair[0] if key else pair[1]), pair[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                found = node = node.value[part]
+            else:
+                break
+        return found.start_mark.line + 1, found.start_mark.column + 1
+
+    def _mapping(self, node) -> dict:
+        """A mapping node's key → (key node, value node); a key written twice: the last."""
+        index = self._keys.get(id(node))
+        if index is None:
+            index = self._keys[id(node)] = {_key(k): (k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode)}
+        return index
 
 
 @dataclass
@@ -64,7 +83,7 @@ class _Reindexed(_Positions):
     """Positions of a content file seen through the indexes of its valid items only."""
 
     def __init__(self, pos: _Positions, origin: dict[str, list[int]]):
-        super().__init__(pos.file, pos.data, pos.values, pos.keys)
+        super().__init__(pos.file, pos.data, pos.root, pos._keys)
         self.origin = origin
 
     def _map(self, path: Path_) -> Path_:
@@ -80,8 +99,9 @@ class _Reindexed(_Positions):
 
 
 class _Problems(list):
-    def add(self, pos: _Positions, path: Path_, message: str, key: bool = False, field_: str | None = None):
-        line, col = pos.at(path, key=key)
+    def add(self, pos: _Positions, path: Path_, message: str, key: bool = False, field_: str | None = None,
+            mark=None):
+        line, col = (mark.line + 1, mark.column + 1) if mark is not None else pos.at(path, key=key)
         if isinstance(pos, _Reindexed):
             path = pos.original(path)
         name = field_ if field_ is not None else _field_name(_with_ids(path, pos.data))
@@ -117,7 +137,8 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, _Positions] | None
         node = loader.get_single_node()
         if node is None:
             return {}, pos
-        data = _construct(loader, node, (), pos, problems)
+        pos.root = node
+        data = _construct(loader, node, pos, problems)
         pos.data = data
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -133,32 +154,86 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, _Positions] | None
     return data, pos
 
 
-# libyaml's parser when PyYAML was built with it (several times faster; same nodes, same marks)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """PyYAML's safe loader — on libyaml's parser when PyYAML was built with it (several
+    times faster; same nodes, same marks) — with a leaner tag resolver: the same tags, from
+    the same rules, without the path resolvers (which kg does not use) asked at every node.
+    Resolving took a fifth of reading a file."""
+
+    def descend_resolver(self, current_node, current_index):
+        pass
+
+    def ascend_resolver(self):
+        pass
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                # (a plain scalar's tag depends on its text alone: keys and many values repeat)
+                tag = _PLAIN_TAGS.get(value)
+                if tag is None:
+                    if len(_PLAIN_TAGS) > 1 << 16:
+                        _PLAIN_TAGS.clear()
+                    tag = _PLAIN_TAGS[value] = _plain_tag(type(self), value)
+                return tag
+            return self.DEFAULT_SCALAR_TAG
+        return self.DEFAULT_SEQUENCE_TAG if kind is yaml.SequenceNode else self.DEFAULT_MAPPING_TAG
+
+
+_PLAIN_TAGS: dict[str, str] = {}
+
+
+def _plain_tag(loader, value: str) -> str:
+    """The tag PyYAML's resolver gives a plain scalar: the first of its implicit rules for the
+    scalar's first character (then those for any) whose pattern matches, else str."""
+    table = loader.yaml_implicit_resolvers
+    for tag, pattern in (*table.get(value[:1], ()), *table.get(None, ())):
+        if pattern.match(value):
+            return tag
+    return loader.DEFAULT_SCALAR_TAG
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
 
 
-def _construct(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, pos: _Positions, problems: _Problems):
-    pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if node.tag == _STR_TAG and type(node) is yaml.ScalarNode:
-        return node.value  # (what SafeLoader makes of a string, without its dispatch: most of a file)
+def _key(node) -> Any:
+    """A mapping key node's value, as :func:`_construct` makes it."""
+    return node.value if node.tag == _STR_TAG else yaml.SafeLoader("").construct_object(node)
+
+
+def _construct(loader: yaml.SafeLoader, node: yaml.Node, pos: _Positions, problems: _Problems):
+    if type(node) is yaml.ScalarNode:
+        # (a string as SafeLoader makes it, without its dispatch: most of a file)
+        return node.value if node.tag == _STR_TAG else loader.construct_object(node)
     if isinstance(node, yaml.MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                problems.add(pos, path, "a key must be a plain word")
+                problems.add(pos, _path_to(pos.root, node), "a key must be a plain word")
                 continue
             key = key_node.value if key_node.tag == _STR_TAG else loader.construct_object(key_node)
-            pos.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
-                problems.add(pos, path + (key,), f"key '{key}' appears twice in the same mapping", key=True)
-            out[key] = _construct(loader, value_node, path + (key,), pos, problems)
+                problems.add(pos, (*_path_to(pos.root, node), key), f"key '{key}' appears twice in the same mapping",
+                             key=True, mark=key_node.start_mark)
+            out[key] = _construct(loader, value_node, pos, problems)
         return out
     if isinstance(node, yaml.SequenceNode):
-        return [_construct(loader, item, path + (i,), pos, problems) for i, item in enumerate(node.value)]
+        return [_construct(loader, item, pos, problems) for item in node.value]
     return loader.construct_object(node)
+
+
+def _path_to(root, target) -> Path_:
+    """The path of the node ``target`` under ``root`` (for a problem's field: rare, so searched)."""
+    todo = [(root, ())]
+    while todo:
+        node, path = todo.pop()
+        if node is target:
+            return path
+        if isinstance(node, yaml.MappingNode):
+            todo.extend((v, (*path, _key(k))) for k, v in node.value if isinstance(k, yaml.ScalarNode))
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend((v, (*path, i)) for i, v in enumerate(node.value))
+    return ()
 
 
 # --------------------------------------------------------------------------- pydantic

@@ -101,7 +101,25 @@ def test_duplicate_id_across_files(data_dir):
 def test_duplicate_key_in_mapping(data_dir):
     write(data_dir, "bad.yaml", ENTITY + "    type: Challenge\n")
     p = only(data_dir, "appears twice")
-    assert p.line == 7
+    assert (p.line, p.column) == (7, 5) and p.field == "entities[0].type"
+
+
+def test_a_key_written_three_times_is_reported_where_it_repeats(data_dir):
+    write(data_dir, "bad.yaml", ENTITY + "    type: Challenge\n    type: Outcome\n")
+    assert sorted(p.line for p in problems(data_dir) if "appears twice" in p.message) == [7, 8]
+
+
+def test_a_key_that_is_not_a_plain_word(data_dir):
+    write(data_dir, "bad.yaml", ENTITY + "    ? [x, y]\n    : 1\n")
+    p = only(data_dir, "a key must be a plain word")
+    assert (p.line, p.column) == (2, 5) and p.field == "entities[0]"
+
+
+def test_positions_under_a_key_that_is_not_a_string(data_dir):
+    # (a YAML key may be a number; the path to a problem under it goes through that number)
+    write(data_dir, "bad.yaml", ENTITY + "    3: x\n")
+    p = only(data_dir, "Keys should be strings")
+    assert (p.line, p.column) == (7, 8) and p.field == "entities[extra][3]"
 
 
 def test_unknown_section(data_dir):
