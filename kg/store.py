@@ -434,8 +434,8 @@ def _from_oxigraph(result) -> QueryResult:
     # (no ``raw`` for the iterators: they are spent, and bound to the thread that ran the
     # query; kept, they fail when dropped in another, as kg serve's answers are)
     lines = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-    # (a line break or tab in a literal is written \\n, \\t; the header, then a line per row,
-    # each ended by a line break)
+    # (the header, then a line per row, each ended by a line break; a line break or tab
+    # inside a literal is escaped, as in N-Triples)
     return QueryResult("SELECT", vars=names, fields=[line.split("\t") for line in lines[1:-1]])
 
 
