@@ -197,7 +197,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _key(node) -> Any:
-    """A mapping key node's value, as :func:`_construct` makes it."""
+    """A mapping key node's value (a key that is not a string, rare, by a loader of its own)."""
     return node.value if node.tag == _STR_TAG else yaml.SafeLoader("").construct_object(node)
 
 
@@ -211,7 +211,7 @@ def _construct(loader: yaml.SafeLoader, node: yaml.Node, pos: _Positions, proble
             if not isinstance(key_node, yaml.ScalarNode):
                 problems.add(pos, _path_to(pos.root, node), "a key must be a plain word")
                 continue
-            key = key_node.value if key_node.tag == _STR_TAG else loader.construct_object(key_node)
+            key = _key(key_node)
             if key in out:
                 problems.add(pos, (*_path_to(pos.root, node), key), f"key '{key}' appears twice in the same mapping",
                              key=True, mark=key_node.start_mark)

@@ -433,10 +433,8 @@ def _from_oxigraph(result) -> QueryResult:
     # are made from the fields when the rows are first read, once per distinct field.
     # (no ``raw`` for the iterators: they are spent, and bound to the thread that ran the
     # query; kept, they fail when dropped in another, as kg serve's answers are)
-    lines = result.serialize(format=ox.QueryResultsFormat.TSV).decode("utf-8").split("\n")
-    # (the header, then a line per row, each ended by a line break; a line break or tab
-    # inside a literal is escaped, as in N-Triples)
-    return QueryResult("SELECT", vars=names, fields=[line.split("\t") for line in lines[1:-1]])
+    _, rows = _tsv_rows(result.serialize(format=ox.QueryResultsFormat.TSV))
+    return QueryResult("SELECT", vars=names, fields=rows)
 
 
 # --------------------------------------------------------------------------- answers read whole
@@ -490,16 +488,22 @@ def _strings(tsv: bool, data: bytes) -> Strings:
     return Strings(names, columns, len(rows))
 
 
-def _tsv_strings(data: bytes) -> Strings:
-    lines = data.decode("utf-8").split("\n")  # (a line break in a literal is written \\n)
+def _tsv_rows(data: bytes) -> tuple[list[str], list[list[str]]]:
+    """SPARQL TSV → the variables' names and each row's fields (the header, then a line per
+    row, each ended by a line break; a line break or tab inside a literal is escaped, as in
+    N-Triples)."""
+    lines = data.decode("utf-8").split("\n")
     names = [v[1:] for v in lines[0].split("\t")] if lines[0] else []
-    body = lines[1:-1]
+    return names, [line.split("\t") for line in lines[1:-1]]
+
+
+def _tsv_strings(data: bytes) -> Strings:
+    names, rows = _tsv_rows(data)
     if not names:
-        return Strings([], [], len(body))
-    seen = {"": None}
-    columns = [[seen[f] if f in seen else seen.setdefault(f, _tsv_term(f)) for f in column]
-               for column in zip(*[line.split("\t") for line in body])] or [[] for _ in names]
-    return Strings(names, columns, len(body))
+        return Strings([], [], len(rows))
+    text = _TsvTexts()
+    columns = [[text[f] for f in column] for column in zip(*rows)] or [[] for _ in names]
+    return Strings(names, columns, len(rows))
 
 
 def _tsv_term(field: str) -> str:
