@@ -50,19 +50,25 @@ class Finding:
 
 def figures_from(backend) -> list[dict]:
     """The figures of a graph as dicts (Decimal values, ints for years, None when absent)."""
+    # (read as plain strings, which the analysis reads ahead: every value but the numbers
+    # and the year is a plain string literal or an identifier; the year an xsd:integer)
     out = []
-    for r in backend.query(_FIGURES).rows:
-        get = lambda k: r.get(k).toPython() if r.get(k) is not None else None  # noqa: E731
+    for (f, id_, en, value, norm, unit, currency, year, scope, kind, qualifier, publisher, rate, gkind, baseline,
+         measures, sections) in select_values(backend, _FIGURES, *_FIGURE_NAMES, keep=False):
         out.append({
-            "id": str(r["id"]), "iri": str(r["f"]), "report": _report_of(str(r["f"])), "label": str(r["en"]), "value": Decimal(str(r["value"])),
-            "normalized": Decimal(str(r["norm"])), "unit": str(r["unit"]), "currency": get("currency"),
-            "year": int(get("year")) if get("year") is not None else None, "scope": get("scope"),
-            "kind": str(r["kind"]), "qualifier": get("qualifier"), "publisher": get("publisher"),
-            "rate": Decimal(str(r["rate"])) if r.get("rate") is not None else None,
-            "growth_kind": get("gkind"), "baseline": get("baseline"),
-            "measures": sorted(str(r["measures"]).split()), "sections": sorted(str(r["sections"]).split()),
+            "id": id_, "iri": f, "report": _report_of(f), "label": en, "value": Decimal(value),
+            "normalized": Decimal(norm), "unit": unit, "currency": currency,
+            "year": int(year) if year is not None else None, "scope": scope,
+            "kind": kind, "qualifier": qualifier, "publisher": publisher,
+            "rate": Decimal(rate) if rate is not None else None,
+            "growth_kind": gkind, "baseline": baseline,
+            "measures": sorted(measures.split()), "sections": sorted(sections.split()),
         })
     return out
+
+
+_FIGURE_NAMES = ("f", "id", "en", "value", "norm", "unit", "currency", "year", "scope", "kind", "qualifier", "publisher",
+                 "rate", "gkind", "baseline", "measures", "sections")
 
 
 def _report_of(iri: str) -> str:

@@ -947,31 +947,41 @@ def centrality_table(G, weight: str | None = "weight") -> dict:
 
 @nx.utils.not_implemented_for("undirected")
 @nx.utils.not_implemented_for("multigraph")
-def centrality_columns(G, weight: str | None = "weight") -> tuple[list, dict]:
+def centrality_columns(G, weight: str | None = "weight", metrics: Iterable[str] = METRICS) -> tuple[list, dict]:
     """:func:`centrality_table` by column: (the nodes in sorted order, metric -> node ->
     value), for a caller that reads a metric at a time (a table of a corpus's 185,000
-    nodes costs seconds to turn into rows)."""
+    nodes costs seconds to turn into rows); ``metrics``: only those of :data:`METRICS`
+    (in its order), as the table computes them."""
+    wanted = set(metrics)
+    if not wanted <= set(METRICS):
+        raise ValueError(f"unknown metric(s) {sorted(wanted - set(METRICS))}; the metrics are {', '.join(METRICS)}")
     with _sharing_magnitude_graphs():
-        return _centrality_columns(G, weight)
+        return _centrality_columns(G, weight, wanted)
 
 
-def _centrality_columns(G, weight) -> tuple[list, dict]:
-    columns = {
-        "in_degree": {n: float(d) for n, d in G.in_degree()},
-        "out_degree": {n: float(d) for n, d in G.out_degree()},
-        "in_strength": in_strength(G, weight),
-        "out_strength": out_strength(G, weight),
-        "pagerank": pagerank(G, weight=weight),
-        # (one shortest-path search per node for both)
-        **dict(zip(("betweenness", "closeness"), _shortest_paths(G, weight))),
-        "two_step_reach": {n: float(r) for n, r in two_step_reach(G).items()},
-    }
-    for name, func in (("eigenvector", eigenvector), ("katz", katz)):
+def _centrality_columns(G, weight, wanted: set) -> tuple[list, dict]:
+    def converged(func):
         try:
-            columns[name] = func(G, weight=weight)
+            return func(G, weight=weight)
         except CentralityNotConverged:
-            columns[name] = dict.fromkeys(G, math.nan)
-    return sorted(G), {m: columns[m] for m in METRICS}
+            return dict.fromkeys(G, math.nan)
+
+    makers = {  # (in this order)
+        ("in_degree",): lambda: [{n: float(d) for n, d in G.in_degree()}],
+        ("out_degree",): lambda: [{n: float(d) for n, d in G.out_degree()}],
+        ("in_strength",): lambda: [in_strength(G, weight)],
+        ("out_strength",): lambda: [out_strength(G, weight)],
+        ("pagerank",): lambda: [pagerank(G, weight=weight)],
+        ("betweenness", "closeness"): lambda: _shortest_paths(G, weight),  # (one search per node for both)
+        ("two_step_reach",): lambda: [{n: float(r) for n, r in two_step_reach(G).items()}],
+        ("eigenvector",): lambda: [converged(eigenvector)],
+        ("katz",): lambda: [converged(katz)],
+    }
+    columns = {}
+    for names, make in makers.items():
+        if wanted.intersection(names):
+            columns.update(zip(names, make()))
+    return sorted(G), {m: columns[m] for m in METRICS if m in wanted}
 
 
 def rank(

@@ -14,7 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ..procs import collector_paused, start_apart
-from .audit import _CITATIONS, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions, section_contents
+from .audit import _CITATIONS, _FIGURES, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions, section_contents
 from .centrality import METRICS, _sharing_magnitude_graphs, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
@@ -77,12 +77,18 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
 # influence edges on (seconds of work: less is not worth an interpreter's start and the pickling)
 _APART_FROM_EDGES = 50_000
 
+# the centralities read on the graph's structure alone, made beside the rest with MICMAC (which
+# makes the matrix they read); the others here (PageRank, read here meanwhile by the leverage,
+# and the shortest paths, whose search forks workers of its own)
+_APART_METRICS = ("two_step_reach", "eigenvector", "katz")
+_HERE_METRICS = tuple(m for m in METRICS if m not in _APART_METRICS)
+
 
 # The store's large reads, read ahead by its engine beside this thread (see
 # kg.store.ReadAhead): first the two the influence network is made of, side by side, then the
 # rest. (On Oxigraph at 1,000 reports the first read took 17–22 s a term at a time, one core
 # idle; the engine writes both answers in about 4 s, and Python reads them in 2 to 3.)
-_READ_AHEAD = ((_NODES, _ADDRESSES, _SECTION_NUMBERS), (_INFLUENCES, _CITATIONS))
+_READ_AHEAD = ((_NODES, _ADDRESSES, _SECTION_NUMBERS, _FIGURES), (_INFLUENCES, _CITATIONS))
 
 
 def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
@@ -97,7 +103,9 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
             # to the pages it reads (its entries are reference-counted), so every store page
             # read here with a forked child alive would be copied first (~12 µs a page on a
             # 2-core VM; at 1,000 reports the reads below took 6 times as long). (The
-            # centralities in a second child gained nothing more: both cores are busy already.)
+            # centralities in a second child gained nothing more: both cores are busy already;
+            # the three of them read on the graph's structure alone go with MICMAC, which makes
+            # the matrix they read: the rest of the analysis here takes longer than the child.)
             job = start_apart(_structure, _Weighted(G), split, attenuation, max_loop_length, top, seed,
                               apart=G.number_of_edges() >= _APART_FROM_EDGES)
             C = coverage_graph(backend)
@@ -116,20 +124,21 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
 
 def _result(G, C, audit, structure, top) -> dict:
     # (what needs no centrality first, while the child works; the centralities' own forked
-    # workers after the store's reads)
+    # workers after the store's reads; what the child makes is waited for last)
     covered = coverage(C, G)
-    keys, columns = centrality_columns(G)
-    rankings = _rankings(keys, columns, {n: G.nodes[n].get("type") for n in keys}, top)
+    keys, columns = centrality_columns(G, metrics=_HERE_METRICS)
     pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     figure_iris, findings, reps = audit
-    micmac_part, loops_part, comms, indices = structure.result()
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
         nodes.setdefault(n, {k: d.get(k) for k in keep})
+    micmac_part, loops_part, comms, indices, structural = structure.result()
+    columns = {m: columns[m] if m in columns else structural[m] for m in METRICS}
+    rankings = _rankings(keys, columns, {n: G.nodes[n].get("type") for n in keys}, top)
     result = {
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **indices},
         "nodes": nodes,
@@ -212,13 +221,13 @@ def _number(x: float):
     return round(x, 6) if math.isfinite(x) else None
 
 
-def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list, dict]:
+def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list, dict, dict]:
     """The result's ``micmac`` and ``loops`` parts, cleaned for JSON (see :func:`_clean`;
-    in the child process, beside the rest), the communities and the graph's indices (all
-    read on the influence graph alone)."""
+    in the child process, beside the rest), the communities, the graph's indices and the
+    centrality columns of :data:`_APART_METRICS` (all read on the influence graph alone)."""
     if isinstance(G, _Weighted):  # (made in this process: the graph itself)
         G = G.graph
-    with _sharing_magnitude_graphs():  # (both MICMAC runs read one matrix)
+    with _sharing_magnitude_graphs():  # (both MICMAC runs and the centralities read one matrix)
         mm = micmac(G, split=split)
         plain_note = None
         if not mm.converged:
@@ -226,6 +235,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
             # attenuated (Katz-like) variant instead and say so
             plain_note = mm.note
             mm = micmac(G, split=split, attenuation=attenuation)
+        _, structural = centrality_columns(G, metrics=_APART_METRICS)
     loops = feedback_loops(G, max_length=max_loop_length)
     micmac_part = {
         "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
@@ -240,7 +250,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return _clean(micmac_part), _clean(loops_part), communities(G, seed), graph_indices(G)
+    return _clean(micmac_part), _clean(loops_part), communities(G, seed), graph_indices(G), structural
 
 
 class _Weighted:
