@@ -958,7 +958,7 @@ def write_report(path: Path, res: dict, a) -> None:
         if disk:
             add("")
             add("The same on an Oxigraph store on disk (`--store oxigraph:DIR`; built afresh, then analysed and "
-                "every view made; no named queries), for sizes from " f"{a.disk_from} reports (`--disk-from`):")
+                "every view made, then the analysis's parts timed on their own; no named queries), for sizes from " f"{a.disk_from} reports (`--disk-from`):")
             add("")
             add("| reports | build s | build / `oxigraph load` | " + " | ".join(ANALYSIS_PARTS) + " | peak GiB |")
             add("|" + " --- |" * (4 + len(ANALYSIS_PARTS)))
