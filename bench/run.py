@@ -770,7 +770,8 @@ def queries_of(r: dict, prefix: str) -> dict:
     return r.get(f"{prefix}_queries") or r.get(f"{prefix}_queries_partial", {})
 
 
-ANALYSIS_PARTS = ("analyze", "views", "influence_graph", "centrality", "micmac", "fcm_scenario", "loops")  # (in the order they run)
+# (in the order they run)
+ANALYSIS_PARTS = ("analyze", "views", "influence_graph", "centrality", "micmac", "fcm_scenario", "loops")
 
 
 def analysis_cells(r: dict, prefix: str) -> list[str]:
@@ -958,7 +959,8 @@ def write_report(path: Path, res: dict, a) -> None:
         if disk:
             add("")
             add("The same on an Oxigraph store on disk (`--store oxigraph:DIR`; built afresh, then analysed and "
-                "every view made, then the analysis's parts timed on their own; no named queries), for sizes from " f"{a.disk_from} reports (`--disk-from`):")
+                "every view made, then the analysis's parts timed on their own; no named queries), for sizes from "
+                f"{a.disk_from} reports (`--disk-from`):")
             add("")
             add("| reports | build s | build / `oxigraph load` | " + " | ".join(ANALYSIS_PARTS) + " | peak GiB |")
             add("|" + " --- |" * (4 + len(ANALYSIS_PARTS)))

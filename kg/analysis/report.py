@@ -14,7 +14,8 @@ import networkx as nx
 import numpy as np
 
 from ..procs import collector_paused, start_apart
-from .audit import _CITATIONS, _FIGURES, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions, section_contents
+from .audit import (_CITATIONS, _FIGURES, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions,
+                    section_contents)
 from .centrality import METRICS, _sharing_magnitude_graphs, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
