@@ -40,7 +40,7 @@ BENCH_SIZES ?= 1,10,100,1000
 BENCH_ARGS  ?=
 
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --out BENCHMARKS.md $(BENCH_ARGS)
+	$(BIN)/python bench/run.py --sizes $(BENCH_SIZES) --out BENCHMARKS.md --json bench/results.json $(BENCH_ARGS)
 
 bench-quick: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py --quick --out BENCHMARKS.md $(BENCH_ARGS)

@@ -644,17 +644,22 @@ def test_communities_do_not_depend_on_the_hash_seed(reports):
     assert len(outputs) == 1
 
 
-def test_components_shared_out_over_processes_give_the_same_numbers(monkeypatch):
-    # a corpus-sized graph is split by component over forked workers (kg.procs); forced here
-    # on a small one: the same betweenness, closeness and communities as in one process, and
-    # closeness as networkx computes it on the whole graph
-    from kg import procs
-
-    parts = [nx.gnp_random_graph(25, 0.12, seed=r, directed=True) for r in range(12)]
+def _reports_union(reports: int = 12, size: int = 25):
+    """A corpus-like graph: ``reports`` random digraphs side by side, weights ±1/3, 2/3, 1."""
+    parts = [nx.gnp_random_graph(size, 0.12, seed=r, directed=True) for r in range(reports)]
     G = nx.union_all([nx.relabel_nodes(P, {i: f"r{r:02d}-n{i:02d}" for i in P}) for r, P in enumerate(parts)])
     for k, (u, v) in enumerate(sorted(G.edges)):
         G[u][v]["weight"] = (-1) ** k * (k % 3 + 1) / 3
-    alone = (betweenness(G), closeness(G), closeness(G, direction="out"), communities.communities(G))
+    return G
+
+
+def test_components_shared_out_over_processes_give_the_same_communities(monkeypatch):
+    # a corpus-sized graph's communities are found by component in forked workers (kg.procs);
+    # forced here on a small one: the same communities as in one process
+    from kg import procs
+
+    G = _reports_union()
+    alone = communities.communities(G)
     forks = []
     real = procs.map_forked
 
@@ -662,16 +667,41 @@ def test_components_shared_out_over_processes_give_the_same_numbers(monkeypatch)
         forks.append(len(items))
         return real(func, items, sizes, min_total=0, workers=2)
 
-    monkeypatch.setattr(centrality, "map_forked", forced)
     monkeypatch.setattr(communities, "map_forked", forced)
-    shared = (betweenness(G), closeness(G), closeness(G, direction="out"), communities.communities(G))
+    assert communities.communities(G) == alone
     assert forks and all(n >= 12 for n in forks)
-    assert shared == alone
+
+
+def test_igraph_searches_batches_of_components_as_networkx_searches_the_graph(monkeypatch):
+    # a graph of more than about ten reports is searched by igraph, whole components in batches
+    # (forced here on a small one, batches of a few reports): networkx's betweenness and
+    # closeness on the whole graph, both directions, and the Python search's
+    from kg.analysis import centrality
+
+    G = _reports_union()
+    G.add_node("z-isolated")
+    G.edges[min(G.edges)]["weight"] = 0.0  # (a link of weight 0: left out)
+    python = (betweenness(G), betweenness(G, normalized=False), closeness(G), closeness(G, direction="out"))
+    monkeypatch.setattr(centrality, "_IGRAPH_WORK", 0)
+    monkeypatch.setattr(centrality, "_IGRAPH_BATCH", 60)
+    calls = []
+    real = centrality._igraph_paths
+    monkeypatch.setattr(centrality, "_igraph_paths", lambda *a: calls.append(a) or real(*a))
+    searched = (betweenness(G), betweenness(G, normalized=False), closeness(G), closeness(G, direction="out"))
+    assert len(calls) == 4
     H = nx.DiGraph()
     H.add_nodes_from(G)
     H.add_weighted_edges_from((u, v, 1 / abs(w)) for u, v, w in G.edges(data="weight") if w)
-    assert alone[1] == nx.closeness_centrality(H, distance="weight")
-    assert list(alone[1]) == list(G)
+    expected = (nx.betweenness_centrality(H, weight="weight"),
+                nx.betweenness_centrality(H, weight="weight", normalized=False),
+                nx.closeness_centrality(H, distance="weight"),
+                nx.closeness_centrality(H.reverse(), distance="weight"))
+    for got, python_s, networkx_s in zip(searched, python, expected):
+        assert list(got) == sorted(G)
+        assert got == pytest.approx(networkx_s, rel=1e-12, abs=1e-15)
+        assert got == pytest.approx(python_s, rel=1e-12, abs=1e-15)
+    assert searched[2] == python[2] and searched[3] == python[3]  # (sums of 1, 1.5 and 3: exact)
+    assert max(searched[0].values()) > 0
 
 
 def test_map_forked_keeps_the_order_and_falls_back_in_process():

@@ -153,6 +153,22 @@ def test_one_search_gives_networkx_s_closeness(G, zeroed):
     assert {n: row["closeness"] for n, row in table.items()} == centrality.closeness(G)
 
 
+@settings(max_examples=200, deadline=None)
+@given(signed_digraphs(max_nodes=10), st.lists(st.integers(0, 40), max_size=2), st.integers(1, 12))
+def test_igraph_s_searches_give_the_python_search_s_numbers(G, zeroed, batch):
+    # a large graph's searches are igraph's, whole components in batches (forced here): the
+    # same closeness, both directions, and betweenness up to the order its sums are made in
+    G = _with_changes(G, [], zeroed)
+    python = centrality._shortest_paths(G, "weight") + (centrality.closeness(G, direction="out"),)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(centrality, "_IGRAPH_WORK", 0)
+        mp.setattr(centrality, "_IGRAPH_BATCH", batch)
+        searched = centrality._shortest_paths(G, "weight") + (centrality.closeness(G, direction="out"),)
+    assert searched[1:] == python[1:]
+    assert list(searched[0]) == list(python[0])
+    assert searched[0] == pytest.approx(python[0], rel=1e-12, abs=1e-15)
+
+
 @settings(max_examples=100, deadline=None)
 @given(signed_digraphs(), st.booleans(), st.sampled_from(["in", "out"]), st.lists(st.integers(0, 40), max_size=2))
 def test_magnitude_graphs_are_what_networkx_would_build(G, distance, direction, zeroed):

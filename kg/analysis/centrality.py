@@ -33,7 +33,6 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 import networkx as nx
 import numpy as np
 
-from ..procs import map_forked
 from ._sparse import EdgeMatrix
 
 __all__ = [
@@ -65,9 +64,6 @@ METRICS = (
     "two_step_reach",
 )
 
-# Shortest-path work (the sum over components of size²) above which the components of a
-# graph are shared out over the cores: about ten reports; one report stays in this process.
-_PARALLEL_WORK = 200_000
 
 
 class CentralityNotConverged(nx.PowerIterationFailedConvergence):
@@ -365,7 +361,10 @@ def betweenness(G, weight: str | None = "weight", normalized: bool = True) -> di
     Brandes' algorithm, with the values :func:`networkx.betweenness_centrality` gives,
     on shortest paths where a strong link is short: the two strong links
     a->b->c (length 2) beat the weak direct link a->c (length 4). Links of
-    weight 0 are left out.
+    weight 0 are left out. A graph of more than about ten reports is searched by
+    igraph's C code, a batch of weakly connected components at a time; it counts two
+    paths as equally short when their lengths differ by rounding alone, where networkx
+    compares the floats (on kg's lengths, 1, 1.5 and 3, the sums are exact and they agree).
 
     References
     ----------
@@ -381,38 +380,102 @@ def _shortest_paths(G, weight, normalized: bool = True) -> tuple[dict, dict]:
     reaches, which is all closeness asks for (distances *to* each node, summed)."""
     nodes = sorted(G)
     n = len(nodes)
-    # The distance graph as arrays, from the magnitudes' matrix (shared with PageRank,
-    # eigenvector and Katz in the table): its entries are sorted by (u, v), the order in
-    # which a sorted copy of G would list each node's successors, and zero-weight edges
-    # are dropped (infinitely long). A networkx copy of G for them cost seconds.
-    A = _magnitude_matrix(G, weight)
-    kept = A.vals != 0
-    rows, cols = A.rows[kept], A.cols[kept]
-    lengths = (1.0 / A.vals[kept]).tolist()
-    successors = [nodes[j] for j in cols.tolist()]
-    starts = np.searchsorted(rows, np.arange(n + 1)).tolist()
-
-    def component(indices):
-        adj = {nodes[i]: list(zip(successors[starts[i]:starts[i + 1]], lengths[starts[i]:starts[i + 1]]))
-               for i in indices}
-        return _brandes(adj, [nodes[i] for i in indices])
-
-    # networkx's Brandes step initialises a dict over *all* nodes for every source, which is
-    # quadratic on a graph of many separate reports; shortest paths never leave a weakly
-    # connected component, so run it per component and normalise by the whole graph
-    # (components side by side on the cores when there is enough work: see kg.procs)
-    scores, reach, total = {}, {}, {}
-    components = _weak_components(n, rows, cols)
-    for part, reached, summed in map_forked(component, components, sizes=[len(c) ** 2 for c in components],
-                                            min_total=_PARALLEL_WORK):
-        scores.update(part)
-        reach.update(reached)
-        total.update(summed)
+    between, close = _path_measures(n, *_distance_edges(G, weight))
     scale = 1.0 / ((n - 1) * (n - 2)) if normalized and n > 2 else 1.0
-    # (closeness as networkx.closeness_centrality gives it, Wasserman-Faust corrected)
-    return ({v: float(scores[v]) * scale for v in nodes},
-            {v: (reach[v] - 1.0) / total[v] * ((reach[v] - 1.0) / (n - 1)) if total[v] > 0.0 and n > 1 else 0.0
-             for v in nodes})
+    return dict(zip(nodes, (between * scale).tolist())), dict(zip(nodes, close))
+
+
+def _distance_edges(G, weight, direction: str = "in") -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """G's links as (tails, heads, lengths), the nodes numbered in sorted order, a link's length
+    ``1/abs(weight)``; reversed for ``direction="out"``, so that distances *to* a node are
+    distances *from* it in G. Links of weight 0 are infinitely long and left out (and so are
+    those of a weight too small for its length to be finite, or not a number).
+
+    From the magnitudes' matrix (shared with PageRank, eigenvector and Katz in the table): its
+    entries are sorted by (u, v), the order in which a sorted copy of G would list each node's
+    successors. A networkx copy of G for them cost seconds."""
+    A = _magnitude_matrix(G, weight)
+    with np.errstate(divide="ignore"):
+        lengths = 1.0 / A.vals
+    kept = np.isfinite(lengths)
+    rows, cols = A.rows[kept], A.cols[kept]
+    if direction == "out":
+        order = np.lexsort((rows, cols))
+        return cols[order], rows[order], lengths[kept][order]
+    return rows, cols, lengths[kept]
+
+
+# Shortest-path work (the sum over weakly connected components of their size²) from which the
+# searches are made by igraph's C code: about ten reports; less is searched here in Python, as
+# networkx would (igraph's import alone costs a twentieth of a second)
+_IGRAPH_WORK = 200_000
+# the most nodes igraph is given at a time (whole components, a batch of them)
+_IGRAPH_BATCH = 4096
+
+
+def _path_measures(n: int, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, list]:
+    """On the graph of nodes ``0 … n-1`` with links ``rows[k] -> cols[k]`` of length
+    ``lengths[k]`` (> 0): each node's betweenness, unnormalised, and its closeness as
+    :func:`networkx.closeness_centrality` gives it (from the distances *to* the node,
+    Wasserman-Faust corrected by the whole graph's ``n``)."""
+    components = _weak_components(n, rows, cols)
+    if sum(len(c) ** 2 for c in components) >= _IGRAPH_WORK:
+        return _igraph_paths(n, rows, cols, lengths, components)
+    successors, lengths = cols.tolist(), lengths.tolist()
+    starts = np.searchsorted(rows, np.arange(n + 1)).tolist()  # (rows sorted: each node's links in a run)
+    between, reach, total = np.zeros(n), [0] * n, [0.0] * n
+    # (a search never leaves a weakly connected component: one component at a time, since
+    # networkx's Brandes step initialises a dict over *all* nodes for every source)
+    for indices in components:
+        adj = {i: list(zip(successors[starts[i]:starts[i + 1]], lengths[starts[i]:starts[i + 1]])) for i in indices}
+        part, reached, summed = _brandes(adj, indices)
+        between[indices] = list(part.values())
+        for i in indices:
+            reach[i], total[i] = reached[i], summed[i]
+    return between, [(reach[v] - 1.0) / total[v] * ((reach[v] - 1.0) / (n - 1)) if total[v] > 0.0 and n > 1 else 0.0
+                     for v in range(n)]
+
+
+def _igraph_paths(n: int, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarray,
+                  components: list[list[int]]) -> tuple[np.ndarray, list]:
+    """:func:`_path_measures` by igraph, whole components at a time.
+
+    igraph's Brandes sets up arrays over every node of the graph it is given for each source,
+    so on the union of 1,000 reports one call took 12 s for the betweenness; given batches of
+    whole components (a search never leaves its own), it took 0.3 s, and the closeness with
+    the counts of the nodes reaching each node 0.6 s, where kg's Python search took about
+    6 CPU-s in forked workers (5 s on two cores). igraph counts two paths as equally short when their lengths differ
+    by rounding alone, where networkx compares the floats: on kg's lengths (1, 1.5 and 3,
+    from strengths 1 to 3) the sums are exact and the two agree, up to the order the path
+    counts are summed in (about 1e-16 of a value)."""
+    import igraph
+
+    between, close = np.zeros(n), np.zeros(n)
+    batches, current = [], []
+    for component in components:
+        if current and len(current) + len(component) > _IGRAPH_BATCH:
+            batches.append(current)
+            current = []
+        current += component
+    batches.append(current)
+    batch_of, local = np.empty(n, np.intp), np.empty(n, np.intp)
+    for b, members in enumerate(batches):
+        batch_of[members] = b
+        local[members] = np.arange(len(members))
+    order = np.argsort(batch_of[rows], kind="stable")
+    rows, cols, lengths = rows[order], cols[order], lengths[order]
+    cuts = np.searchsorted(batch_of[rows], np.arange(len(batches) + 1)).tolist()
+    for b, members in enumerate(batches):
+        links = slice(cuts[b], cuts[b + 1])
+        g = igraph.Graph(n=len(members), edges=np.column_stack((local[rows[links]], local[cols[links]])),
+                         directed=True)
+        between[members] = g.betweenness(directed=True, weights=lengths[links])
+        # ((reached - 1) / total, nan where no other node reaches it; then networkx's correction)
+        closeness = np.array(g.closeness(mode="in", weights=lengths[links], normalized=True))
+        reached = np.array(g.neighborhood_size(order=len(members), mode="in"), dtype=float)
+        with np.errstate(invalid="ignore"):
+            close[members] = np.where(reached > 1, closeness * ((reached - 1.0) / max(n - 1, 1)), 0.0)
+    return between, close.tolist()
 
 
 def _weak_components(n: int, rows: np.ndarray, cols: np.ndarray) -> list[list[int]]:
@@ -528,30 +591,12 @@ def closeness(G, weight: str | None = "weight", direction: str = "in") -> dict:
     Notes
     -----
     Computed as :func:`networkx.closeness_centrality` does it, with the
-    Wasserman-Faust correction for graphs that are not strongly connected (the same
-    numbers; the weakly connected components side by side on the cores of a large graph).
+    Wasserman-Faust correction for graphs that are not strongly connected: the same
+    numbers, from the same searches as :func:`betweenness` (on a large graph igraph's,
+    a batch of weakly connected components at a time).
     """
-    H = _magnitude_graph(G, weight, distance=True, direction=direction)
-    R = H.reverse(copy=False)  # networkx's convention: distances *to* the node
-    size = len(H)
-
-    def closeness_of(nodes):
-        out = {}
-        for v in nodes:
-            sp = nx.single_source_dijkstra_path_length(R, v, weight="w")
-            total = sum(sp.values())
-            c = 0.0
-            if total > 0.0 and size > 1:
-                c = (len(sp) - 1.0) / total * ((len(sp) - 1.0) / (size - 1))
-            out[v] = float(c)
-        return out
-
-    components = [list(c) for c in nx.weakly_connected_components(H)]
-    scores = {}
-    for part in map_forked(closeness_of, components, sizes=[len(c) ** 2 for c in components],
-                           min_total=_PARALLEL_WORK):
-        scores.update(part)
-    return {v: scores[v] for v in H}
+    _check_direction(direction)
+    return dict(zip(sorted(G), _path_measures(len(G), *_distance_edges(G, weight, direction))[1]))
 
 
 def spectral_radius(H, weight: str | None = "w", absolute: bool = False) -> float:

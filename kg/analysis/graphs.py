@@ -314,8 +314,9 @@ def _influence_graph(backend) -> nx.DiGraph:
 
 def _influence(polarity: str, strength: int, sections) -> dict:
     sign = 1 if polarity == "positive" else -1
+    # (most influences cite one section: a sort with a key per edge took a second at 1,000 reports)
     return {"weight": sign * strength / 3, "strength": strength, "polarity": polarity, "sign": sign,
-            "sections": sorted(sections, key=_numkey)}
+            "sections": sorted(sections, key=_numkey) if len(sections) > 1 else list(sections)}
 
 
 def entity_graph(source) -> nx.MultiDiGraph:
