@@ -218,6 +218,15 @@ def _check_the_cyclic_core(G):
         A = abs(nx.to_numpy_array(G.subgraph(nodes), nodelist=nodes, weight="weight"))
         rho = max(rho, float(max(abs(np.linalg.eigvals(A)))))
     assert centrality.spectral_radius(G, weight="weight", absolute=True) == rho
+    # the same trimmings read off the matrix the centralities share, kept for the next asker
+    with centrality._sharing_magnitude_graphs():
+        centrality._magnitude_matrix(G, "weight")
+        live_core, live_complete = centrality._trimmed(G, live)
+        for _ in range(2):
+            assert centrality._shared_core(G) == (sorted(core), complete)
+            assert centrality._shared_core(G, "weight") == (sorted(live_core), live_complete)
+            assert centrality._magnitudes_acyclic(G, "weight") == expected
+            assert centrality.spectral_radius(G, weight="weight", absolute=True) == rho
 
 
 @settings(max_examples=100, deadline=None)

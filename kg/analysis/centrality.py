@@ -606,7 +606,7 @@ def spectral_radius(H, weight: str | None = "w", absolute: bool = False) -> floa
     (The components are looked for in :func:`cyclic_core` only: the rest are single nodes
     without a loop, whose eigenvalue is 0.)"""
     rho = 0.0
-    for component in nx.strongly_connected_components(H.subgraph(cyclic_core(H))):
+    for component in nx.strongly_connected_components(H.subgraph(_shared_core(H)[0])):
         if len(component) == 1 and not H.has_edge(*(2 * tuple(component))):
             continue
         nodes = sorted(component)
@@ -630,13 +630,50 @@ def is_acyclic(G, value: Callable[[dict], float]) -> bool:
     """Whether the edges of ``G`` whose ``value(edge data)`` is not 0 form no cycle (read
     on ``G`` itself, or a view of it: no copy of a large graph; the exact search on
     :func:`cyclic_core` only)."""
-    core, complete = _trimmed(G, lambda d: value(d) != 0)
+    return _acyclic_beyond(G, *_trimmed(G, lambda d: value(d) != 0), value)
+
+
+def _acyclic_beyond(G, core: list, complete: bool, value: Callable[[dict], float]) -> bool:
+    """:func:`is_acyclic` once G is trimmed to ``core`` (see :func:`_trimmed`)."""
     if complete:  # (every node left has an edge in and an edge out among them: a cycle)
         return not core
     S = G.subgraph(core)
     if all(value(d) != 0 for *_, d in S.edges(data=True)):
         return nx.is_directed_acyclic_graph(S)
     return nx.is_directed_acyclic_graph(nx.subgraph_view(S, filter_edge=lambda u, v: value(S[u][v]) != 0))
+
+
+def _magnitudes_acyclic(G, weight) -> bool:
+    """``is_acyclic(G, lambda d: _magnitude(d, weight))``, trimmed by :func:`_shared_core`."""
+    return _acyclic_beyond(G, *_shared_core(G, weight), lambda d: _magnitude(d, weight))
+
+
+#: _shared_core's ``weight`` for every edge, whatever its weight
+_EVERY_EDGE = object()
+
+
+def _shared_core(G, weight=_EVERY_EDGE) -> tuple[list, bool]:
+    """``_trimmed(G)`` on every edge, or on those of non-zero magnitude of ``weight``, its
+    nodes in sorted order. While :func:`centrality_table` runs, read off the magnitudes'
+    matrix it shares and kept: MICMAC (both runs), the eigenvector centrality and the loops
+    ask it of one graph, and gathering the edges in Python took about a second each time at
+    1,000 reports."""
+    shared = _SHARED.get()
+    if shared is None or G.is_multigraph() or not G.is_directed():
+        return _trimmed(G, None if weight is _EVERY_EDGE else (lambda d: _magnitude(d, weight) != 0))
+    key = (id(G), "core", weight)
+    if key not in shared:  # (G is kept with it, so its id is not reused meanwhile)
+        nodes = sorted(G)
+        if weight is _EVERY_EDGE:
+            A = _structure_of(G, nodes)
+            rows, cols = A.rows, A.cols
+        else:
+            A = _magnitude_matrix(G, weight)
+            kept = A.vals != 0
+            rows, cols = A.rows[kept], A.cols[kept]
+        alive, complete = _trim(len(nodes), rows, cols)
+        shared[key] = (G, ([nodes[i] for i in np.flatnonzero(alive)], complete))
+    return shared[key][1]
 
 
 # Rounds of :func:`cyclic_core`'s trimming: each costs a pass over the arrays; what a long
@@ -675,8 +712,13 @@ def _trimmed(G, keep: Callable[[dict], bool] | None = None) -> tuple[list, bool]
             if keep is None or keep(d):
                 rows.append(i)
                 cols.append(index[v])
-    n = len(nodes)
-    rows, cols = np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp)
+    alive, complete = _trim(len(nodes), np.array(rows, dtype=np.intp), np.array(cols, dtype=np.intp))
+    return [nodes[i] for i in np.flatnonzero(alive)], complete
+
+
+def _trim(n: int, rows: np.ndarray, cols: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The trimming of :func:`_trimmed` on nodes ``0 … n-1`` and edges ``rows[k] -> cols[k]``:
+    which nodes are left, and whether it went to its end."""
     indeg, outdeg = np.bincount(cols, minlength=n), np.bincount(rows, minlength=n)
     alive, linked = np.ones(n, dtype=bool), np.ones(len(rows), dtype=bool)
     complete = False
@@ -690,7 +732,7 @@ def _trimmed(G, keep: Callable[[dict], bool] | None = None) -> tuple[list, bool]
         linked &= ~gone
         indeg -= np.bincount(cols[gone], minlength=n)
         outdeg -= np.bincount(rows[gone], minlength=n)
-    return [nodes[i] for i in np.flatnonzero(alive)], complete
+    return alive, complete
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -755,7 +797,7 @@ def eigenvector(
         return {}
     _check_direction(direction)
     # (the reversed graph of direction "out" has the same cycles)
-    if is_acyclic(G, lambda d: _magnitude(d, weight)):
+    if _magnitudes_acyclic(G, weight):
         # networkx iterates with A + I and may stop on a meaningless vector
         raise CentralityNotConverged(
             "eigenvector centrality",
@@ -914,7 +956,10 @@ def two_step_reach(G) -> dict:
     second = cols[np.repeat(starts[cols] - (np.cumsum(fanout) - fanout), fanout) + np.arange(int(fanout.sum()))]
     src, dst = np.concatenate((rows, first)), np.concatenate((cols, second))
     other = src != dst
-    pairs = np.unique(src[other] * n + dst[other])  # (each pair of nodes once)
+    # (each pair of nodes once: sorted, then the first of each run; numpy 2's np.unique took
+    # 60 times as long on the million pairs of 1,000 reports)
+    pairs = np.sort(src[other] * n + dst[other])
+    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if pairs.size else pairs
     reach = np.bincount(pairs // n, minlength=n) if n else np.zeros(0, dtype=int)
     return dict(zip(nodes, reach.tolist()))
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import networkx as nx
 
-from .centrality import cyclic_core
+from .centrality import _shared_core
 
 __all__ = ["Loop", "feedback_loops"]
 
@@ -134,7 +134,7 @@ def feedback_loops(
         raise ValueError(f"limit must be >= 0, not {limit!r}")
     # A loop lies inside one strongly connected component (or is a self-loop): the others'
     # nodes are left out (most of a corpus's graph, where cycles are few)
-    on_cycles = {n for c in nx.strongly_connected_components(G.subgraph(cyclic_core(G))) if len(c) > 1 for n in c}
+    on_cycles = {n for c in nx.strongly_connected_components(G.subgraph(_shared_core(G)[0])) if len(c) > 1 for n in c}
     on_cycles.update(n for n, nbrs in G._adj.items() if n in nbrs)
     H = nx.DiGraph()
     H.add_nodes_from(sorted(on_cycles))

@@ -228,7 +228,9 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
     centrality columns of :data:`_APART_METRICS` (all read on the influence graph alone)."""
     if isinstance(G, _Weighted):  # (made in this process: the graph itself)
         G = G.graph
-    with _sharing_magnitude_graphs():  # (both MICMAC runs and the centralities read one matrix)
+    # (both MICMAC runs, the centralities and the loops read one matrix, and the part of the
+    # graph that may hold cycles, trimmed once)
+    with _sharing_magnitude_graphs():
         mm = micmac(G, split=split)
         plain_note = None
         if not mm.converged:
@@ -237,7 +239,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
             plain_note = mm.note
             mm = micmac(G, split=split, attenuation=attenuation)
         _, structural = centrality_columns(G, metrics=_APART_METRICS)
-    loops = feedback_loops(G, max_length=max_loop_length)
+        loops = feedback_loops(G, max_length=max_loop_length)
     micmac_part = {
         "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
         "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
