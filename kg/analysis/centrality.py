@@ -65,7 +65,6 @@ METRICS = (
 )
 
 
-
 class CentralityNotConverged(nx.PowerIterationFailedConvergence):
     """A power iteration did not (or cannot) converge; the message says which
     metric, why, and what to use instead.
@@ -444,10 +443,10 @@ def _igraph_paths(n: int, rows: np.ndarray, cols: np.ndarray, lengths: np.ndarra
     so on the union of 1,000 reports one call took 12 s for the betweenness; given batches of
     whole components (a search never leaves its own), it took 0.3 s, and the closeness with
     the counts of the nodes reaching each node 0.6 s, where kg's Python search took about
-    6 CPU-s in forked workers (5 s on two cores). igraph counts two paths as equally short when their lengths differ
-    by rounding alone, where networkx compares the floats: on kg's lengths (1, 1.5 and 3,
-    from strengths 1 to 3) the sums are exact and the two agree, up to the order the path
-    counts are summed in (about 1e-16 of a value)."""
+    6 CPU-s in forked workers (5 s on two cores). igraph counts two paths as equally short
+    when their lengths differ by rounding alone, where networkx compares the floats: on kg's
+    lengths (1, 1.5 and 3, from strengths 1 to 3) the sums are exact and the two agree, up
+    to the order the path counts are summed in (about 1e-16 of a value)."""
     import igraph
 
     between, close = np.zeros(n), np.zeros(n)

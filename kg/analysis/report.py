@@ -80,7 +80,7 @@ _APART_FROM_EDGES = 50_000
 
 # the centralities read on the graph's structure alone, made beside the rest with MICMAC (which
 # makes the matrix they read); the others here (PageRank, read here meanwhile by the leverage,
-# and the shortest paths, whose search forks workers of its own)
+# and the shortest paths, which igraph searches in C on a large graph)
 _APART_METRICS = ("two_step_reach", "eigenvector", "katz")
 _HERE_METRICS = tuple(m for m in METRICS if m not in _APART_METRICS)
 
@@ -112,7 +112,6 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
             C = coverage_graph(backend)
             figures = figures_from(backend)
             contents = section_contents(backend)
-        # (no reading thread left: the centralities fork workers)
         audit = _audit(figures, contents)
         # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; the
         # centralities and the leverage are made clean; MICMAC's and the loops' parts come
@@ -124,8 +123,8 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
 
 
 def _result(G, C, audit, structure, top) -> dict:
-    # (what needs no centrality first, while the child works; the centralities' own forked
-    # workers after the store's reads; what the child makes is waited for last)
+    # (what needs no centrality first, while the child works; what the child makes is waited
+    # for last)
     covered = coverage(C, G)
     keys, columns = centrality_columns(G, metrics=_HERE_METRICS)
     pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
