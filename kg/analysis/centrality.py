@@ -647,23 +647,19 @@ def _magnitudes_acyclic(G, weight) -> bool:
     return _acyclic_beyond(G, *_shared_core(G, weight), lambda d: _magnitude(d, weight))
 
 
-#: _shared_core's ``weight`` for every edge, whatever its weight
-_EVERY_EDGE = object()
-
-
-def _shared_core(G, weight=_EVERY_EDGE) -> tuple[list, bool]:
-    """``_trimmed(G)`` on every edge, or on those of non-zero magnitude of ``weight``, its
-    nodes in sorted order. While :func:`centrality_table` runs, read off the magnitudes'
-    matrix it shares and kept: MICMAC (both runs), the eigenvector centrality and the loops
-    ask it of one graph, and gathering the edges in Python took about a second each time at
-    1,000 reports."""
+def _shared_core(G, weight: str | None = None) -> tuple[list, bool]:
+    """``_trimmed(G)`` on the edges of non-zero magnitude of ``weight`` (every edge for
+    None: each counts 1), its nodes in sorted order. While :func:`centrality_table` runs,
+    read off the magnitudes' matrix it shares and kept: MICMAC (both runs), the eigenvector
+    centrality and the loops ask it of one graph, and gathering the edges in Python took
+    about a second each time at 1,000 reports."""
     shared = _SHARED.get()
     if shared is None or G.is_multigraph() or not G.is_directed():
-        return _trimmed(G, None if weight is _EVERY_EDGE else (lambda d: _magnitude(d, weight) != 0))
+        return _trimmed(G, None if weight is None else (lambda d: _magnitude(d, weight) != 0))
     key = (id(G), "core", weight)
     if key not in shared:  # (G is kept with it, so its id is not reused meanwhile)
         nodes = sorted(G)
-        if weight is _EVERY_EDGE:
+        if weight is None:
             A = _structure_of(G, nodes)
             rows, cols = A.rows, A.cols
         else:
