@@ -866,8 +866,9 @@ def test_communities_sum_magnitudes_over_both_directions():
     # a<->b linked by -1 and -1 (total 2) outweighs b->c 1: negative links still bind
     G = digraph([("a", "b", -1.0), ("b", "a", -1.0), ("c", "d", 1.0), ("d", "c", 1.0), ("b", "c", 0.1)])
     assert communities.communities(G) == [{"a", "b"}, {"c", "d"}]
-    H = communities._undirected(G, "weight")
-    assert H["a"]["b"]["weight"] == 2.0 and H["b"]["c"]["weight"] == pytest.approx(0.1)
+    nodes, components, links = communities._pairs(G, "weight")
+    assert nodes == ["a", "b", "c", "d"] and components == [[0, 1, 2, 3]]
+    assert links == [[(0, 1, 2.0), (1, 2, pytest.approx(0.1)), (2, 3, 2.0)]]
 
 
 def test_communities_of_edgeless_and_empty_graphs():

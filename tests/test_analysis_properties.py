@@ -108,6 +108,60 @@ def test_greedy_modularity_is_networkx_s(G, resolution):
     assert canon(communities._greedy_modularity(G, resolution)) == canon(expected)
 
 
+@st.composite
+def corpora(draw):
+    """Up to three signed digraphs side by side (as the reports of a corpus), with self-loops
+    and zero weights, their nodes and edges added in a random order."""
+    G = nx.DiGraph()
+    for k in range(draw(st.integers(1, 3))):
+        part = _with_changes(draw(signed_digraphs()), draw(st.lists(st.integers(0, 7), max_size=2)),
+                             draw(st.lists(st.integers(0, 40), max_size=3)))
+        G.update(nx.relabel_nodes(part, {n: f"r{k}-{n}" for n in part}))
+    H = nx.DiGraph()
+    H.add_nodes_from(draw(st.permutations(list(G))))
+    H.add_edges_from(draw(st.permutations(list(G.edges(data=True)))))
+    return H
+
+
+def _networkx_communities(G, weight, resolution, method, seed):
+    """What kg's communities are: networkx's greedy (or Louvain) on each connected component
+    of the undirected graph of summed magnitudes, the component numbered in sorted order."""
+    total = {}
+    for u, v, d in G.edges(data=True):
+        key = (u, v) if u <= v else (v, u)
+        total[key] = total.get(key, 0.0) + (1.0 if weight is None else abs(d[weight]))
+    H = nx.Graph()
+    H.add_nodes_from(G)
+    H.add_weighted_edges_from((u, v, w) for (u, v), w in total.items() if w > 0)
+    found = []
+    for c in (sorted(c) for c in nx.connected_components(H)):
+        if len(c) < 3:
+            found.append(set(c))
+            continue
+        index = {n: i for i, n in enumerate(c)}
+        S = nx.Graph()
+        S.add_nodes_from(range(len(c)))
+        S.add_weighted_edges_from(sorted((*sorted((index[u], index[v])), w) for u, v, w in H.subgraph(c).edges(data="weight")))
+        parts = (nx.community.greedy_modularity_communities(S, weight="weight", resolution=resolution)
+                 if method == "greedy" else
+                 nx.community.louvain_communities(S, weight="weight", resolution=resolution, seed=seed))
+        found += [{c[i] for i in p} for p in parts]
+    return sorted(found, key=lambda c: (-len(c), min(c)))
+
+
+@settings(max_examples=300, deadline=None)
+@given(corpora(), st.sampled_from(["weight", None]), st.sampled_from([1.0, 0.5, 2.0]),
+       st.sampled_from(["greedy", "louvain"]), st.integers(0, 3))
+def test_communities_are_networkx_s_on_each_component(G, weight, resolution, method, seed):
+    # read off the shared magnitude matrix, a component at a time, in numpy: what networkx
+    # finds on each component as a graph of its own, numbered in sorted order
+    expected = _networkx_communities(G, weight, resolution, method, seed)
+    assert communities.communities(G, seed, resolution, weight, method) == expected
+    with centrality._sharing_magnitude_graphs():
+        centrality._magnitude_matrix(G, weight)  # (the matrix as another method made it first)
+        assert communities.communities(G, seed, resolution, weight, method) == expected
+
+
 @settings(max_examples=100, deadline=None)
 @given(signed_digraphs(), st.lists(st.integers(0, 7), max_size=3), st.lists(st.integers(0, 40), max_size=3))
 def test_loops_are_every_simple_cycle_of_the_non_zero_links(G, self_loops, zeroed):

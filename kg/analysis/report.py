@@ -227,8 +227,8 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
     centrality columns of :data:`_APART_METRICS` (all read on the influence graph alone)."""
     if isinstance(G, _Weighted):  # (made in this process: the graph itself)
         G = G.graph
-    # (both MICMAC runs, the centralities and the loops read one matrix, and the part of the
-    # graph that may hold cycles, trimmed once)
+    # (both MICMAC runs, the centralities, the loops and the communities read one matrix,
+    # and the part of the graph that may hold cycles, trimmed once)
     with _sharing_magnitude_graphs():
         mm = micmac(G, split=split)
         plain_note = None
@@ -239,6 +239,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
             mm = micmac(G, split=split, attenuation=attenuation)
         _, structural = centrality_columns(G, metrics=_APART_METRICS)
         loops = feedback_loops(G, max_length=max_loop_length)
+        comms = communities(G, seed)
     micmac_part = {
         "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
         "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
@@ -252,7 +253,7 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return _clean(micmac_part), _clean(loops_part), communities(G, seed), graph_indices(G), structural
+    return _clean(micmac_part), _clean(loops_part), comms, graph_indices(G), structural
 
 
 class _Weighted:
