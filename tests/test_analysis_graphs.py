@@ -7,11 +7,15 @@ from decimal import Decimal
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kg.analysis.audit import audit_figures, implied_cagr, repetitions
+from kg.analysis.audit import (_CITATIONS, _SECTION_NUMBERS, audit_figures, implied_cagr, repetitions, restatements,
+                               section_contents)
 from kg.analysis.coverage import coverage, gaps, indirect_effects, leverage
 from kg.analysis.explain import explain, shortest_path, strongest_path
 from kg.analysis.graphs import coverage_graph, entity_graph, export_graph, influence_graph
+from kg.schema import DATA_NS
 
 
 @pytest.fixture(scope="module")
@@ -234,3 +238,43 @@ def test_repetitions():
     [rep] = repetitions(contents)
     assert rep == {"sections": ["1.1", "2.1"], "overlap": 0.75, "jaccard": 0.6, "shared": 3}
     assert repetitions(contents, threshold=0.8) == []
+
+
+class _Citations:
+    """A backend answering the two reads of the section audit from rows given."""
+
+    def __init__(self, sections, citations):
+        self.rows = {_SECTION_NUMBERS: sections, _CITATIONS: citations}
+
+    def values(self, text, *names):
+        return self.rows[text]
+
+
+@st.composite
+def cited_sections(draw):
+    """Reports' sections citing items from small pools (so that sections overlap), an item
+    now and then of another report, a section number twice under two IRIs, a citing of an
+    unknown section and a section citing nothing."""
+    sections, citations = [], []
+    for report in ("r1", "r2", "r10")[:draw(st.integers(1, 3))]:
+        numbers = draw(st.lists(st.sampled_from(["1", "1.1", "1.2", "2", "2.1", "10.1", "9.3"]), min_size=1, max_size=6))
+        for k, number in enumerate(numbers):
+            sec = f"{DATA_NS}{report}/section/{k}"
+            sections.append((sec, number))
+            items = draw(st.sets(st.sampled_from([f"{DATA_NS}{draw(st.sampled_from([report, 'r1']))}/e{i}"
+                                                  for i in range(8)]), max_size=7))
+            citations.append((sec, " ".join(sorted(items))))
+    citations.append((f"{DATA_NS}r1/section/unknown", f"{DATA_NS}r1/e1 {DATA_NS}r1/e2"))
+    return sections, draw(st.permutations(citations))
+
+
+@settings(max_examples=300, deadline=None)
+@given(cited_sections(), st.sampled_from([0.5, 0.3, 1.0]), st.integers(1, 4))
+def test_restatements_are_the_repetitions_of_each_report_s_section_contents(cited, threshold, min_items):
+    backend = _Citations(*cited)
+    expected = sorted(({**r, "report": report} for report, sections in section_contents(backend).items()
+                       for r in repetitions(sections, threshold, min_items)),
+                      key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
+    got = restatements(backend, threshold, min_items)
+    assert got == expected
+    assert [list(r) for r in got] == [list(r) for r in expected]  # (the keys in the same order: the JSON)

@@ -89,12 +89,7 @@ def node_indices(G, weight: str | None = "weight") -> dict:
        knowledge: a multi-step fuzzy cognitive mapping approach." Ecological
        Modelling 176(1-2):43-64, 2004. https://doi.org/10.1016/j.ecolmodel.2003.10.027
     """
-    od = dict.fromkeys(G, 0.0)
-    id_ = dict.fromkeys(G, 0.0)
-    for u, v, d in G.edges(data=True):
-        m = _magnitude(d, weight)
-        od[u] += m
-        id_[v] += m
+    od, id_, _ = _degrees(G, weight)
     return {
         n: {
             "outdegree": od[n],
@@ -104,6 +99,23 @@ def node_indices(G, weight: str | None = "weight") -> dict:
         }
         for n in sorted(G)
     }
+
+
+def _degrees(G, weight: str | None) -> tuple[dict, dict, int]:
+    """(node → outdegree, node → indegree, connections): the magnitudes summed in the order
+    of G's edges, and the edges of non-zero magnitude, in one pass over networkx's own
+    dicts (an edge view, twice, cost a second at 1,000 reports)."""
+    od = dict.fromkeys(G, 0.0)
+    id_ = dict.fromkeys(G, 0.0)
+    connections = 0
+    for u, successors in G._succ.items():  # (the order of G.edges)
+        for v, d in successors.items():
+            m = _magnitude(d, weight)
+            od[u] += m
+            id_[v] += m
+            if m != 0:
+                connections += 1
+    return od, id_, connections
 
 
 @nx.utils.not_implemented_for("undirected")
@@ -160,11 +172,13 @@ def graph_indices(G, weight: str | None = "weight") -> dict:
        Modelling 176(1-2):43-64, 2004. https://doi.org/10.1016/j.ecolmodel.2003.10.027
     .. [2] MacDonald, N. "Trees and Networks in Biological Models." Wiley, 1983.
     """
-    table = node_indices(G, weight)
-    n = len(table)
-    connections = sum(1 for _, _, d in G.edges(data=True) if _magnitude(d, weight) != 0)
-    roles = {r: sum(1 for row in table.values() if row["role"] == r) for r in ROLES}
-    od = [row["outdegree"] for row in table.values()]
+    outdegree, indegree, connections = _degrees(G, weight)
+    nodes = sorted(G)
+    n = len(nodes)
+    roles = dict.fromkeys(ROLES, 0)
+    for node in nodes:
+        roles[_role(outdegree[node], indegree[node])] += 1
+    od = [outdegree[node] for node in nodes]
     if n >= 2:
         mean = sum(od) / n
         hierarchy = 12 / ((n - 1) * n * (n + 1)) * sum((x - mean) ** 2 for x in od)

@@ -14,8 +14,7 @@ import networkx as nx
 import numpy as np
 
 from ..procs import collector_paused, start_apart
-from .audit import (_CITATIONS, _FIGURES, _SECTION_NUMBERS, audit_figures, by_report, figures_from, repetitions,
-                    section_contents)
+from .audit import _CITATIONS, _FIGURES, _SECTION_NUMBERS, audit_figures, by_report, figures_from, restatements
 from .centrality import METRICS, _sharing_magnitude_graphs, centrality_columns, rank
 from .communities import communities
 from .coverage import coverage, gaps, leverage
@@ -111,8 +110,8 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
                               apart=G.number_of_edges() >= _APART_FROM_EDGES)
             C = coverage_graph(backend)
             figures = figures_from(backend)
-            contents = section_contents(backend)
-        audit = _audit(figures, contents)
+            reps = restatements(backend)
+        audit = _audit(figures, reps)
         # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; the
         # centralities and the leverage are made clean; MICMAC's and the loops' parts come
         # cleaned from _structure)
@@ -240,20 +239,41 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
         _, structural = centrality_columns(G, metrics=_APART_METRICS)
         loops = feedback_loops(G, max_length=max_loop_length)
         comms = communities(G, seed)
-    micmac_part = {
+    micmac_part = _clean({
         "split": mm.split, "thresholds": mm.thresholds, "converged": mm.converged, "stable_at": mm.stable_at,
         "power": mm.power, "note": mm.note, "attenuation": mm.attenuation, "plain_powers_note": plain_note,
-        "table": [{"node": n, "influence": mm.influence[n], "dependence": mm.dependence[n],
-                   "indirect_influence": mm.indirect_influence[n], "indirect_dependence": mm.indirect_dependence[n],
-                   "class": mm.classes[n], "indirect_class": mm.indirect_classes[n]}
-                  for n in sorted(mm.nodes, key=lambda n: (-mm.indirect_influence[n], n))],
-    }
+    })
+    micmac_part["table"] = _micmac_table(mm)
     loops_part = {"max_length": max_loop_length, "count": len(loops),
                   "reinforcing": sum(1 for lp in loops if lp.polarity == "reinforcing"),
                   "balancing": sum(1 for lp in loops if lp.polarity == "balancing"),
                   "strongest": [{"nodes": list(lp.nodes), "polarity": lp.polarity, "strength": lp.strength}
                                 for lp in loops[:top * 2]]}
-    return _clean(micmac_part), _clean(loops_part), comms, graph_indices(G), structural
+    return micmac_part, _clean(loops_part), comms, graph_indices(G), structural
+
+
+def _micmac_table(mm) -> list[dict]:
+    """The rows of the MICMAC table, highest indirect influence first (ties by node), made
+    clean (see :func:`_clean`) a column at a time: a call of :func:`_clean` per row, and a
+    sort with a key per node, took seconds at 1,000 reports."""
+    nodes = mm.nodes  # (sorted)
+    columns = [[column[n] for n in nodes]
+               for column in (mm.influence, mm.dependence, mm.indirect_influence, mm.indirect_dependence)]
+    ranked = np.array(columns[2], dtype=float)
+    if np.isnan(ranked).any():  # (nan is unordered: as Python's sort leaves it)
+        order = sorted(range(len(nodes)), key=lambda i: (-columns[2][i], nodes[i]))
+    else:  # (a stable sort keeps the sorted nodes' order among equal values)
+        order = np.argsort(-ranked, kind="stable").tolist()
+    influence, dependence, indirect_influence, indirect_dependence = (
+        _rounded(c) if all(type(v) is float for v in c) else [_clean(v) for v in c] for c in columns)
+    classes, indirect_classes = mm.classes, mm.indirect_classes
+    rows = []
+    for i in order:
+        n = nodes[i]
+        rows.append({"node": n if type(n) is str else _clean(n), "influence": influence[i], "dependence": dependence[i],
+                     "indirect_influence": indirect_influence[i], "indirect_dependence": indirect_dependence[i],
+                     "class": classes[n], "indirect_class": indirect_classes[n]})
+    return rows
 
 
 class _Weighted:
@@ -300,16 +320,15 @@ def _weighted_graph(nodes, out_degrees, heads, weights, in_degrees, tails) -> nx
     return G
 
 
-def _audit(figures, contents) -> tuple[dict, list, list]:
-    """The figure audit and the likely restatements: each report's figures and sections on
-    their own. Returns (report → figure id → IRI, [(report, finding)], repetitions)."""
+def _audit(figures, reps) -> tuple[dict, list, list]:
+    """The figure audit, each report's figures on their own, with the likely restatements
+    (:func:`.audit.restatements`). Returns (report → figure id → IRI, [(report, finding)],
+    the restatements)."""
     figure_iris = {}
     findings = []
     for report, of_report in by_report(figures).items():
         figure_iris[report] = {f["id"]: f["iri"] for f in of_report}
         findings += [(report, f) for f in audit_figures(of_report)]
-    reps = sorted(({**r, "report": report} for report, sections in contents.items() for r in repetitions(sections)),
-                  key=lambda d: (-d["overlap"], -d["shared"], d["report"], d["sections"]))
     return figure_iris, findings, reps
 
 
