@@ -77,10 +77,11 @@ def analyze(source, top: int = 10, max_loop_length: int = 5, split: str = "mean"
 # influence edges on (seconds of work: less is not worth an interpreter's start and the pickling)
 _APART_FROM_EDGES = 50_000
 
-# the centralities read on the graph's structure alone, made beside the rest with MICMAC (which
-# makes the matrix they read); the others here (PageRank, read here meanwhile by the leverage,
-# and the shortest paths, which igraph searches in C on a large graph)
-_APART_METRICS = ("two_step_reach", "eigenvector", "katz")
+# the centralities made beside the rest with MICMAC, which makes the matrix most of them read;
+# here the degrees and the shortest paths (which igraph searches in C on a large graph). (With
+# PageRank and the strengths here too, the child was done 6 s before this process at 1,000
+# reports, one core idle meanwhile.)
+_APART_METRICS = ("in_strength", "out_strength", "pagerank", "two_step_reach", "eigenvector", "katz")
 _HERE_METRICS = tuple(m for m in METRICS if m not in _APART_METRICS)
 
 
@@ -126,17 +127,18 @@ def _result(G, C, audit, structure, top) -> dict:
     # for last)
     covered = coverage(C, G)
     keys, columns = centrality_columns(G, metrics=_HERE_METRICS)
-    pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
-    peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
-    importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
-    lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     figure_iris, findings, reps = audit
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
         nodes.setdefault(n, {k: d.get(k) for k in keep})
     micmac_part, loops_part, comms, indices, structural = structure.result()
-    columns = {m: columns[m] if m in columns else structural[m] for m in METRICS}
+    columns.update((m, dict(zip(keys, values))) for m, values in structural.items())
+    columns = {m: columns[m] for m in METRICS}
+    pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
+    peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
+    importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
+    lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
     rankings = _rankings(keys, columns, {n: G.nodes[n].get("type") for n in keys}, top)
     result = {
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **indices},
@@ -223,7 +225,8 @@ def _number(x: float):
 def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict, dict, list, dict, dict]:
     """The result's ``micmac`` and ``loops`` parts, cleaned for JSON (see :func:`_clean`;
     in the child process, beside the rest), the communities, the graph's indices and the
-    centrality columns of :data:`_APART_METRICS` (all read on the influence graph alone)."""
+    centrality columns of :data:`_APART_METRICS` (all read on the influence graph alone), each
+    a list of values in the sorted nodes' order."""
     if isinstance(G, _Weighted):  # (made in this process: the graph itself)
         G = G.graph
     # (both MICMAC runs, the centralities, the loops and the communities read one matrix,
@@ -236,7 +239,10 @@ def _structure(G, split, attenuation, max_loop_length, top, seed) -> tuple[dict,
             # attenuated (Katz-like) variant instead and say so
             plain_note = mm.note
             mm = micmac(G, split=split, attenuation=attenuation)
-        _, structural = centrality_columns(G, metrics=_APART_METRICS)
+        keys, structural = centrality_columns(G, metrics=_APART_METRICS)
+        # (as lists in the sorted nodes' order, which the parent's columns have: quicker to
+        # send back than dicts)
+        structural = {m: [column[n] for n in keys] for m, column in structural.items()}
         loops = feedback_loops(G, max_length=max_loop_length)
         comms = communities(G, seed)
     micmac_part = _clean({
