@@ -946,7 +946,7 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
     table = {n: {"pagerank": v, "katz": -v if not math.isnan(v) else v} for n, v in sorted(scores.items())}
     types = {n: ("Driver" if n != "x" else "Challenge") for n in table}
     columns = {m: {n: row[m] for n, row in table.items()} for m in ("pagerank", "katz")}
-    got = report._rankings(list(table), columns, types, top=20)
+    got = report._rankings(report._of_types(list(table), types), columns, top=20)
     for m in ("pagerank", "katz"):
         def nan0(x):
             return 0.0 if math.isnan(x) else x
@@ -956,7 +956,7 @@ def test_rankings_are_highest_first_nan_as_0_ties_by_key():
         assert got["Driver"][m] == [[n, table[n][m]] for n in order]
     assert [n for n, _ in got["Driver"]["pagerank"]] == ["h", "g", "b", "c", "a", "e", "f", "d"]
     assert got["Challenge"]["katz"] == [["x", -5.0]] and got["Technology"] == {"katz": [], "pagerank": []}
-    assert [n for n, _ in report._rankings(list(table), columns, types, top=2)["Driver"]["pagerank"]] == ["h", "g"]
+    assert [n for n, _ in report._rankings(report._of_types(list(table), types), columns, top=2)["Driver"]["pagerank"]] == ["h", "g"]
 
 
 def test_analysis_rankings_are_the_tables_order():

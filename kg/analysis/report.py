@@ -123,27 +123,36 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
 
 
 def _result(G, C, audit, structure, top) -> dict:
-    # (what needs no centrality first, while the child works; what the child makes is waited
-    # for last)
+    # (all that needs nothing from the child first, while it works: what is left once it is
+    # done runs with one core idle)
     covered = coverage(C, G)
     keys, columns = centrality_columns(G, metrics=_HERE_METRICS)
+    of_type = _of_types(keys, {n: G.nodes[n].get("type") for n in keys})
+    rankings = _rankings(of_type, columns, top)
+    cleaned = _cleaned_columns(keys, columns)
     figure_iris, findings, reps = audit
     keep = ("id", "type", "label_zh", "label_en", "report", "iri")
     nodes = {n: {k: d.get(k) for k in keep} for n, d in G.nodes(data=True)}
     for n, d in C.nodes(data=True):
         nodes.setdefault(n, {k: d.get(k) for k in keep})
+    gaps_part = gaps(C, covered)
+    audit_part = {"figures": [{"kind": f.kind, "severity": f.severity, "figures": f.figures, "message": f.message,
+                               "arithmetic": f.arithmetic, "report": report,
+                               "iris": [figure_iris[report][i] for i in f.figures]} for report, f in findings],
+                  "repetitions": reps}
     micmac_part, loops_part, comms, indices, structural = structure.result()
-    columns.update((m, dict(zip(keys, values))) for m, values in structural.items())
-    columns = {m: columns[m] for m in METRICS}
+    columns = {m: dict(zip(keys, values)) for m, values in structural.items()}
+    cleaned.update(_cleaned_columns(keys, columns))
+    for t, of_metric in _rankings(of_type, columns, top).items():
+        rankings[t] = dict(sorted({**rankings[t], **of_metric}.items()))
     pagerank = {n: _nan0(v) for n, v in columns["pagerank"].items()}
     peak = max((pagerank[n] for n in C if n in pagerank and C.nodes[n].get("type") == "Challenge"), default=0) or 1
     importance = {n: pagerank.get(n, 0.0) / peak for n, d in C.nodes(data=True) if d.get("type") == "Challenge"}
     lev = leverage({n: c for n, c in covered.items() if _type(G, C, n) == "Recommendation"}, importance)
-    rankings = _rankings(keys, columns, {n: G.nodes[n].get("type") for n in keys}, top)
-    result = {
+    return {
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), **indices},
         "nodes": nodes,
-        "centrality": _clean_table(keys, columns),
+        "centrality": {n: dict(zip(METRICS, row)) for n, row in zip(keys, zip(*[cleaned[m] for m in METRICS]))},
         "rankings": rankings,
         "micmac": micmac_part,
         "loops": loops_part,
@@ -153,25 +162,26 @@ def _result(G, C, audit, structure, top) -> dict:
         "leverage": [{"recommendation": n, "score": _number(s), "direct": list(covered[n].direct),
                       "indirect": {c: {"effect": _number(e), "path": list(p)} for c, (e, p) in covered[n].indirect.items()}}
                      for n, s in lev],
-        "gaps": gaps(C, covered),
-        "audit": {"figures": [{"kind": f.kind, "severity": f.severity, "figures": f.figures, "message": f.message,
-                               "arithmetic": f.arithmetic, "report": report,
-                               "iris": [figure_iris[report][i] for i in f.figures]} for report, f in findings],
-                  "repetitions": reps},
+        "gaps": gaps_part,
+        "audit": audit_part,
     }
-    return result
 
 
-def _rankings(nodes: list, columns: dict, types: dict, top: int) -> dict:
+def _of_types(nodes: list, types: dict) -> dict[str, list]:
+    """Each of :data:`RANKED_TYPES` → its nodes among ``nodes``, sorted."""
+    return {t: sorted(n for n in nodes if types.get(n) == t) for t in RANKED_TYPES}
+
+
+def _rankings(of_type: dict[str, list], columns: dict, top: int) -> dict:
     """Type → metric → the ``top`` nodes of the type as [node, value], highest value first,
-    ties by node, nan counted as 0, for :data:`RANKED_TYPES` and the metrics of
-    ``columns`` (metric → node → value, for each of ``nodes``)."""
-    metrics = sorted(columns) if nodes else []
+    ties by node, nan counted as 0, for the types of ``of_type`` (type → its nodes, sorted,
+    see :func:`_of_types`) and the metrics of ``columns`` (metric → node → value), in the
+    metrics' sorted order (none where no node has a column)."""
+    metrics = sorted(columns) if any(columns.values()) else []
     rankings = {}
-    for t in RANKED_TYPES:
+    for t, keys in of_type.items():
         # (in numpy, whose stable sort keeps the sorted keys' order among equal values: a
         # Python pass per type and metric over 46,000 challenges took seconds at 1,000 reports)
-        keys = sorted(n for n in nodes if types.get(n) == t)
         rankings[t] = {}
         for m in metrics:
             column = columns[m]
@@ -181,17 +191,16 @@ def _rankings(nodes: list, columns: dict, types: dict, top: int) -> dict:
     return rankings
 
 
-def _clean_table(nodes: list, columns: dict) -> dict:
-    """Node → metric → value, as :func:`_clean` makes the rows of the centrality table
-    (rounded to 6 places, nan and inf as None), cleaned a column at a time: a call per
-    value, 1.9 million of them at 1,000 reports, took seconds."""
-    cleaned = []
-    for m in METRICS:
-        column = columns[m]
+def _cleaned_columns(nodes: list, columns: dict) -> dict[str, list]:
+    """Metric → its values for ``nodes`` as :func:`_clean` makes them (rounded to 6 places,
+    nan and inf as None), a column at a time: a call per value, 1.9 million of them at
+    1,000 reports, took seconds."""
+    cleaned = {}
+    for m, column in columns.items():
         # (most columns are in the nodes' order already: their values as they are)
         values = list(column.values()) if list(column) == nodes else [column[n] for n in nodes]
-        cleaned.append(_rounded(values) if all(type(v) is float for v in values) else [_clean(v) for v in values])
-    return {n: dict(zip(METRICS, row)) for n, row in zip(nodes, zip(*cleaned))}
+        cleaned[m] = _rounded(values) if all(type(v) is float for v in values) else [_clean(v) for v in values]
+    return cleaned
 
 
 def _rounded(values: list[float]) -> list:
