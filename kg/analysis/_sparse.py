@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
 
-__all__ = ["EdgeMatrix"]
+__all__ = ["EdgeMatrix", "run_starts", "ranges"]
 
 
 class EdgeMatrix:
@@ -81,3 +81,29 @@ class EdgeMatrix:
         d = divisors[self.rows]
         vals = np.divide(self.vals, d, out=np.zeros_like(self.vals), where=d != 0)
         return EdgeMatrix(self.n, self.rows, self.cols, vals)
+
+
+def run_starts(*keys: np.ndarray) -> np.ndarray:
+    """Where each run of equal rows begins, in arrays sorted by their rows (``keys`` side by
+    side, row ``k`` made of each one's ``k``-th value): a mask, true at every row that
+    differs from the one before (and at the first).
+
+    >>> run_starts(np.array([1, 1, 1, 2]), np.array([5, 5, 6, 6])).tolist()
+    [True, False, True, True]
+    """
+    starts = np.zeros(len(keys[0]), dtype=bool)
+    starts[:1] = True
+    for key in keys:
+        starts[1:] |= key[1:] != key[:-1]
+    return starts
+
+
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``starts[k], starts[k] + 1, …`` (``counts[k]`` of them) for every ``k``, end to end:
+    ``np.concatenate([np.arange(s, s + c) for s, c in zip(starts, counts)])`` without a
+    Python step per range.
+
+    >>> ranges(np.array([10, 3]), np.array([2, 3])).tolist()
+    [10, 11, 3, 4, 5]
+    """
+    return np.repeat(starts - (np.cumsum(counts) - counts), counts) + np.arange(int(counts.sum()))

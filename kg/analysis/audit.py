@@ -13,6 +13,7 @@ from itertools import combinations, count
 import numpy as np
 
 from ..schema import DATA_NS
+from ._sparse import ranges, run_starts
 from .graphs import select_values
 
 __all__ = ["Finding", "figures_from", "by_report", "implied_cagr", "audit_figures", "repetitions", "section_contents",
@@ -213,7 +214,7 @@ def restatements(backend, threshold: float = 0.5, min_items: int = 3) -> list[di
     where = {sec: (_report_of(sec), section)
              for sec, section in select_values(backend, _SECTION_NUMBERS, "sec", "section", keep=False)}
     keys: dict[tuple, int] = {}  # (report, section) → its number
-    numbers: dict[str, int] = {}  # item IRI → its number (numbers of repeated items are skipped)
+    numbers: dict[str, int] = {}  # item IRI → its number (every citing uses a number up: not 0, 1, 2, …)
     number, cited, citing = numbers.setdefault, [], []
     serial = count()
     for sec, items in select_values(backend, _CITATIONS, "sec", "items", keep=False):
@@ -227,24 +228,23 @@ def restatements(backend, threshold: float = 0.5, min_items: int = 3) -> list[di
     # by item, then section, each (section, item) once: a section's items are a set
     order = np.lexsort((section, item))
     item, section = item[order], section[order]
-    new = np.ones(len(item), dtype=bool)
-    new[1:] = (item[1:] != item[:-1]) | (section[1:] != section[:-1])
+    new = run_starts(item, section)
     item, section = item[new], section[new]
     sizes = np.bincount(section, minlength=len(keys)).tolist()
     # every two sections citing one item (a < b, as sorted in the item's run): each entry
     # with every entry after it in its run
-    ends = np.flatnonzero(np.append(item[1:] != item[:-1], True)) + 1
+    starts = np.flatnonzero(run_starts(item))
+    ends = np.append(starts[1:], len(item))
     after = np.repeat(ends, np.diff(ends, prepend=0)) - np.arange(len(item)) - 1
     first = np.repeat(np.arange(len(item)), after)
-    second = first + 1 + np.arange(len(first)) - np.repeat(np.cumsum(after) - after, after)
-    a, b = section[first], section[second]
+    a, b = section[first], section[ranges(np.arange(1, len(item) + 1), after)]
     reports = {}
     report = np.array([reports.setdefault(r, len(reports)) for r, _ in keys], dtype=np.int64)
     within = report[a] == report[b]  # (a report's sections are compared with each other only)
     pairs = np.sort(a[within] * len(keys) + b[within])
     out = []
     if len(pairs):
-        starts = np.flatnonzero(np.concatenate(([True], pairs[1:] != pairs[:-1])))
+        starts = np.flatnonzero(run_starts(pairs))
         shared = np.diff(starts, append=len(pairs))
         named = list(keys)
         for pair, n in zip(pairs[starts[shared >= min_items]].tolist(), shared[shared >= min_items].tolist()):

@@ -33,7 +33,7 @@ from collections.abc import Callable, Hashable, Iterable, Mapping
 import networkx as nx
 import numpy as np
 
-from ._sparse import EdgeMatrix
+from ._sparse import EdgeMatrix, ranges, run_starts
 
 __all__ = [
     "CentralityNotConverged",
@@ -948,13 +948,13 @@ def two_step_reach(G) -> dict:
     if fanout.sum() > _TWO_STEP_WALKS:  # (a dense graph: its walks would not fit in arrays)
         return _two_step_reach_by_node(G, nodes)
     first = np.repeat(rows, fanout)
-    second = cols[np.repeat(starts[cols] - (np.cumsum(fanout) - fanout), fanout) + np.arange(int(fanout.sum()))]
+    second = cols[ranges(starts[cols], fanout)]
     src, dst = np.concatenate((rows, first)), np.concatenate((cols, second))
     other = src != dst
     # (each pair of nodes once: sorted, then the first of each run; numpy 2's np.unique took
     # 60 times as long on the million pairs of 1,000 reports)
     pairs = np.sort(src[other] * n + dst[other])
-    pairs = pairs[np.concatenate(([True], pairs[1:] != pairs[:-1]))] if pairs.size else pairs
+    pairs = pairs[run_starts(pairs)]
     reach = np.bincount(pairs // n, minlength=n) if n else np.zeros(0, dtype=int)
     return dict(zip(nodes, reach.tolist()))
 

@@ -21,6 +21,7 @@ import networkx as nx
 import numpy as np
 
 from ..procs import map_forked
+from ._sparse import run_starts
 from .centrality import _magnitude_matrix, _weak_components
 
 __all__ = ["communities", "membership"]
@@ -46,9 +47,7 @@ def _pairs(G, weight) -> tuple[list, list[list[int]], list[list[tuple]]]:
     if len(lo):
         # a pair's total: its first entry, plus its second where it has two (both orders
         # of one sum give the same float)
-        first = np.ones(len(lo), dtype=bool)
-        first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-        starts = np.flatnonzero(first)
+        starts = np.flatnonzero(run_starts(lo, hi))
         w = np.add.reduceat(w, starts)
         lo, hi = lo[starts], hi[starts]
         linked = w > 0

@@ -112,7 +112,7 @@ def _analyze(backend, top, max_loop_length, split, seed, attenuation) -> dict:
             C = coverage_graph(backend)
             figures = figures_from(backend)
             reps = restatements(backend)
-        audit = _audit(figures, reps)
+        audit = (*_audit(figures), reps)
         # (the nodes hold plain strings already: 185,000 of them at 1,000 reports; the
         # centralities and the leverage are made clean; MICMAC's and the loops' parts come
         # cleaned from _structure)
@@ -272,15 +272,15 @@ def _micmac_table(mm) -> list[dict]:
     clean (see :func:`_clean`) a column at a time: a call of :func:`_clean` per row, and a
     sort with a key per node, took seconds at 1,000 reports."""
     nodes = mm.nodes  # (sorted)
-    columns = [[column[n] for n in nodes]
-               for column in (mm.influence, mm.dependence, mm.indirect_influence, mm.indirect_dependence)]
-    ranked = np.array(columns[2], dtype=float)
+    ranking = [mm.indirect_influence[n] for n in nodes]
+    ranked = np.array(ranking, dtype=float)
     if np.isnan(ranked).any():  # (nan is unordered: as Python's sort leaves it)
-        order = sorted(range(len(nodes)), key=lambda i: (-columns[2][i], nodes[i]))
+        order = sorted(range(len(nodes)), key=lambda i: (-ranking[i], nodes[i]))
     else:  # (a stable sort keeps the sorted nodes' order among equal values)
         order = np.argsort(-ranked, kind="stable").tolist()
-    influence, dependence, indirect_influence, indirect_dependence = (
-        _rounded(c) if all(type(v) is float for v in c) else [_clean(v) for v in c] for c in columns)
+    influence, dependence, indirect_influence, indirect_dependence = _cleaned_columns(nodes, {
+        "influence": mm.influence, "dependence": mm.dependence,
+        "indirect_influence": mm.indirect_influence, "indirect_dependence": mm.indirect_dependence}).values()
     classes, indirect_classes = mm.classes, mm.indirect_classes
     rows = []
     for i in order:
@@ -335,16 +335,15 @@ def _weighted_graph(nodes, out_degrees, heads, weights, in_degrees, tails) -> nx
     return G
 
 
-def _audit(figures, reps) -> tuple[dict, list, list]:
-    """The figure audit, each report's figures on their own, with the likely restatements
-    (:func:`.audit.restatements`). Returns (report → figure id → IRI, [(report, finding)],
-    the restatements)."""
+def _audit(figures) -> tuple[dict, list]:
+    """The figure audit, each report's figures on their own. Returns (report → figure id →
+    IRI, [(report, finding)])."""
     figure_iris = {}
     findings = []
     for report, of_report in by_report(figures).items():
         figure_iris[report] = {f["id"]: f["iri"] for f in of_report}
         findings += [(report, f) for f in audit_figures(of_report)]
-    return figure_iris, findings, reps
+    return figure_iris, findings
 
 
 def _nan0(x: float) -> float:
