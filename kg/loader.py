@@ -33,18 +33,33 @@ class _Positions:
     """Line/column of the nodes of one YAML document, by path.
 
     Looked up in the document's parsed nodes when asked (only for a problem, or an item's
-    line): noting every node's position while reading took a third of reading a file.
+    line): noting every node's position while reading took a third of reading a file. A
+    document read by rapidyaml (:mod:`kg._fastyaml`) has no nodes: PyYAML reads its ``text``
+    again, the first time a position is asked.
     """
 
     file: str
     data: Any = None
     root: Any = None  # the document's yaml node
     _keys: dict[int, dict] = field(default_factory=dict, repr=False)
+    text: str | None = field(default=None, repr=False)
+
+    def _root(self):
+        if self.root is None and self.text is not None:
+            text, self.text = self.text, None
+            loader = _Loader(text)
+            try:
+                self.root = loader.get_single_node()
+            except yaml.YAMLError:  # (rapidyaml read what PyYAML does not: no position then)
+                pass
+            finally:
+                loader.dispose()
+        return self.root
 
     def at(self, path: Path_, key: bool = False) -> tuple[int | None, int | None]:
         """Line and column of the value at ``path`` (with ``key``: of its key, in a mapping),
         or of its nearest ancestor in the file."""
-        node = self.root
+        node = self._root()
         if node is None:
             return None, None
         found = node
@@ -85,6 +100,11 @@ class _Reindexed(_Positions):
     def __init__(self, pos: _Positions, origin: dict[str, list[int]]):
         super().__init__(pos.file, pos.data, pos.root, pos._keys)
         self.origin = origin
+        self._base = pos
+
+    def _root(self):
+        # (the nodes the file's own positions read, read once: _keys is keyed by node)
+        return self._base._root()
 
     def _map(self, path: Path_) -> Path_:
         if len(path) >= 2 and path[0] in self.origin and isinstance(path[1], int):
@@ -121,7 +141,10 @@ def _field_name(path: Path_) -> str:
 # --------------------------------------------------------------------------- YAML
 
 
-def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, _Positions] | None:
+def _read_yaml(path: Path, problems: _Problems, fast: bool = False) -> tuple[Any, _Positions] | None:
+    """A YAML file's values and where its nodes are, or None with the problem noted.
+    ``fast``: read by rapidyaml where it gives PyYAML's values (see :mod:`kg._fastyaml`;
+    only in a process of its own, as rapidyaml prints its parse errors), else by PyYAML."""
     shown = display_path(path)
     pos = _Positions(shown)
     try:
@@ -132,6 +155,16 @@ def _read_yaml(path: Path, problems: _Problems) -> tuple[Any, _Positions] | None
     except OSError as exc:
         problems.append(Problem(shown, None, None, "", f"cannot read: {exc.strerror}"))
         return None
+    if fast:
+        from . import _fastyaml
+
+        try:
+            data = _fastyaml.read(text, _plain_value)
+        except _fastyaml.Unsupported:
+            pass
+        else:
+            pos.data, pos.text = data, text
+            return data, pos
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -181,6 +214,20 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
 
 
 _PLAIN_TAGS: dict[str, str] = {}
+_PLAIN_VALUES: dict[str, Any] = {}
+
+
+def _plain_value(text: str) -> Any:
+    """The value PyYAML's safe loader makes of a plain scalar: it depends on the text alone
+    (and is immutable: a string, number, bool, None or date), so it is kept."""
+    value = _PLAIN_VALUES.get(text, _PLAIN_VALUES)
+    if value is _PLAIN_VALUES:
+        if len(_PLAIN_VALUES) > 1 << 16:
+            _PLAIN_VALUES.clear()
+        tag = _plain_tag(_Loader, text)
+        value = text if tag == _STR_TAG else yaml.SafeLoader("").construct_object(yaml.ScalarNode(tag, text))
+        _PLAIN_VALUES[text] = value
+    return value
 
 
 def _plain_tag(loader, value: str) -> str:
@@ -453,16 +500,20 @@ def iter_reports(data_dir: Path | str, source_map: SourceMap | None = None) -> I
         raise DataError(problems)
 
 
-def load_report(report_dir: Path | str, source_map: SourceMap | None = None) -> Report:
+def load_report(report_dir: Path | str, source_map: SourceMap | None = None, *, fast: bool = False) -> Report:
     """Load one report folder (``report.yaml`` plus every other ``*.yaml`` in it).
+
+    ``fast``: read each file with rapidyaml where it gives the values PyYAML gives (the
+    rest, and every problem's position, with PyYAML), several times quicker; only in a
+    process where nothing else writes to standard error meanwhile (rapidyaml prints its
+    parse errors there, so they are silenced for the parse): kg's build workers.
 
     Raises :class:`DataError` listing every problem found.
     """
     report_dir = Path(report_dir)
     problems = _Problems()
-    source_map = source_map if source_map is not None else SourceMap()
     head_path = report_dir / REPORT_FILE
-    head_raw = _read_yaml(head_path, problems)
+    head_raw = _read_yaml(head_path, problems, fast)
     head = None
     if head_raw is not None:
         data, pos = head_raw
@@ -478,7 +529,7 @@ def load_report(report_dir: Path | str, source_map: SourceMap | None = None) -> 
     contents: list[tuple[ContentFile, _Positions]] = []
     files = sorted(p for p in report_dir.rglob("*") if p.suffix in (".yaml", ".yml") and p.name != REPORT_FILE)
     for path in files:
-        raw = _read_yaml(path, problems)
+        raw = _read_yaml(path, problems, fast)
         if raw is None:
             continue
         data, pos = raw
@@ -517,22 +568,26 @@ def _unknown_section(number: str, known: set[str]) -> str:
     return msg + (f"; did you mean {hint}?" if hint else "")
 
 
-def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems, source_map: SourceMap) -> Report:
+def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems,
+                 source_map: SourceMap | None) -> Report:
     sections = {s.number for s in head.sections}
     types: dict[str, str] = {}
-    first_seen: dict[str, str] = {}
+    # where each id, relation and influence was first written: a position and a path, made a
+    # "file:line" only for a problem (a line may mean reading a file again: see _Positions)
+    first_seen: dict[str, tuple[_Positions, Path_]] = {}
 
     # ids first, across all files, so references can point forward and across files
     for content, pos in contents:
         for kind, items in (("entities", content.entities), ("figures", content.figures)):
             for i, item in enumerate(items):
-                where = f"{pos.file}:{pos.at((kind, i))[0]}"
                 if item.id in types:
-                    problems.add(pos, (kind, i, "id"), f"duplicate id '{item.id}' (first defined at {first_seen[item.id]})")
+                    problems.add(pos, (kind, i, "id"),
+                                 f"duplicate id '{item.id}' (first defined at {_where(*first_seen[item.id])})")
                     continue
                 types[item.id] = "MarketMetric" if kind == "figures" else item.type
-                first_seen[item.id] = where
-                source_map.items[f"{rid}/{item.id}"] = (pos.file, pos.at((kind, i))[0])
+                first_seen[item.id] = (pos, (kind, i))
+                if source_map is not None:
+                    source_map.items[f"{rid}/{item.id}"] = (pos.file, pos.at((kind, i))[0])
 
     def ref(pos, path, ident, allowed: Iterable[str] | None, role: str) -> None:
         if ident not in types:
@@ -549,8 +604,8 @@ def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems,
             if number not in sections:
                 problems.add(pos, path + (j,), _unknown_section(number, sections))
 
-    relation_keys: dict[tuple, str] = {}
-    influence_keys: dict[tuple, str] = {}
+    relation_keys: dict[tuple, tuple[_Positions, Path_]] = {}
+    influence_keys: dict[tuple, tuple[_Positions, Path_]] = {}
     for content, pos in contents:
         for i, e in enumerate(content.entities):
             check_sections(pos, ("entities", i, "sections"), e.sections)
@@ -588,11 +643,10 @@ def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems,
             key = (r.from_, r.type, r.to)
             if rel.symmetric:
                 key = (min(r.from_, r.to), r.type, max(r.from_, r.to))
-            here = f"{pos.file}:{pos.at(base)[0]}"
             if key in relation_keys:
-                problems.add(pos, base, f"the same relation is already stated at {relation_keys[key]}; "
+                problems.add(pos, base, f"the same relation is already stated at {_where(*relation_keys[key])}; "
                                         "merge the two and list both sections")
-            relation_keys.setdefault(key, here)
+            relation_keys.setdefault(key, (pos, base))
         for i, inf in enumerate(content.influences):
             base = ("influences", i)
             check_sections(pos, base + ("sections",), inf.sections)
@@ -601,11 +655,10 @@ def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems,
             if inf.from_ == inf.to:
                 problems.add(pos, base + ("to",), f"an influence of '{inf.from_}' on itself")
             key = (inf.from_, inf.to)
-            here = f"{pos.file}:{pos.at(base)[0]}"
             if key in influence_keys:
                 problems.add(pos, base, f"the influence of '{inf.from_}' on '{inf.to}' is already stated at "
-                                        f"{influence_keys[key]}; keep one and list all its sections")
-            influence_keys.setdefault(key, here)
+                                        f"{_where(*influence_keys[key])}; keep one and list all its sections")
+            influence_keys.setdefault(key, (pos, base))
 
     entities: list[Entity] = []
     figures: list[Figure] = []
@@ -629,6 +682,10 @@ def _cross_check(rid, head: ReportFile, head_pos, contents, problems: _Problems,
         relations=tuple(relations),
         influences=tuple(influences),
     )
+
+
+def _where(pos: _Positions, path: Path_) -> str:
+    return f"{pos.file}:{pos.at(path)[0]}"
 
 
 def _one_of(types: Iterable[str]) -> str:

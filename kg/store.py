@@ -982,7 +982,7 @@ def _report_nquads(report_dir: Path):
     from .rdf import ReportIRIs, TripleList, add_report
 
     try:
-        report = load_report(report_dir)
+        report = load_report(report_dir, fast=True)  # (a worker: no other thread writes to stderr)
     except DataError as exc:
         return None, b"", exc.problems
     triples = TripleList()

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
 
 import pytest
 
+from kg import _fastyaml, loader
 from kg.errors import DataError
 from kg.loader import load_data
+
+
+@pytest.fixture(autouse=True, params=["pyyaml", "rapidyaml"])
+def reader(request, monkeypatch):
+    """Every test twice: the same problems at the same places whichever reader reads the
+    files (kg's build workers read with rapidyaml where it gives PyYAML's values)."""
+    if request.param == "rapidyaml":
+        if not _fastyaml.available():
+            pytest.skip("rapidyaml is not installed")
+        monkeypatch.setattr(loader, "load_report", functools.partial(loader.load_report, fast=True))
+    return request.param
 
 
 def write(data_dir, name, text):
