@@ -61,6 +61,8 @@ class AltLabels(_Strict):
 
 
 def _unique_sections(v: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(v)) == len(v):
+        return v
     repeats = sorted({s for s in v if v.count(s) > 1})
     if repeats:
         raise ValueError(f"section listed twice: {', '.join(repeats)}")

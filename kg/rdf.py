@@ -131,127 +131,166 @@ def _string(text: str, lang: str | None = None) -> Literal:
     return term
 
 
+_VALUES: dict = {}
+
+
+def _value(value: bool | int) -> Literal:
+    """``Literal(value)`` for a bool or an int, each made once (a report writes the same few
+    levels, orders and strengths thousands of times; rdflib's casting is slow)."""
+    key = (type(value), value)  # (True == 1, but not the same literal)
+    term = _VALUES.get(key)
+    if term is None:
+        term = Literal(value)
+        if len(_VALUES) < 4096:
+            _VALUES[key] = term
+    return term
+
+
+class _Terms:
+    """A namespace's terms, each made once: rdflib's namespaces make a new URIRef on every
+    lookup (a quarter of :func:`add_report`'s time)."""
+
+    def __init__(self, namespace):
+        self._namespace = namespace
+        self._items: dict[str, URIRef] = {}
+
+    def __getattr__(self, name: str) -> URIRef:
+        term = getattr(self._namespace, name)
+        setattr(self, name, term)
+        return term
+
+    def __getitem__(self, name: str) -> URIRef:
+        term = self._items.get(name)
+        if term is None:
+            term = self._items[name] = self._namespace[name]
+        return term
+
+
+_rdf, _rdfs, _xsd, _kgo = _Terms(RDF), _Terms(RDFS), _Terms(XSD), _Terms(KGO)
+_dcterms, _skos, _prov = _Terms(DCTERMS), _Terms(SKOS), _Terms(PROV)
+
+
 def _text(g: Graph, node, prop, text: Text) -> None:
     g.add((node, prop, _string(text.zh, "zh")))
     g.add((node, prop, _string(text.en, "en")))
 
 
 def _labels(g: Graph, node, text: Text) -> None:
-    _text(g, node, SKOS.prefLabel, text)
-    _text(g, node, RDFS.label, text)
+    _text(g, node, _skos.prefLabel, text)
+    _text(g, node, _rdfs.label, text)
 
 
 def add_report(g: Graph, report: Report) -> Graph:
     """Write one report's triples into ``g`` (usually its named graph)."""
     iris = ReportIRIs(report.id)
     r = iris.report
-    g.add((r, RDF.type, KGO.Report))
-    g.add((r, DCTERMS.identifier, Literal(report.id)))
-    _text(g, r, DCTERMS.title, report.title)
+    g.add((r, _rdf.type, _kgo.Report))
+    g.add((r, _dcterms.identifier, _string(report.id)))
+    _text(g, r, _dcterms.title, report.title)
     _labels(g, r, report.title)
-    g.add((r, DCTERMS.language, Literal(report.language)))
+    g.add((r, _dcterms.language, _string(report.language)))
     if report.description:
-        _text(g, r, SKOS.definition, report.description)
+        _text(g, r, _skos.definition, report.description)
     if report.source:
-        g.add((r, DCTERMS.source, Literal(report.source)))
-    g.add((r, KGO.truncated, Literal(report.truncated is not None)))
+        g.add((r, _dcterms.source, _string(report.source)))
+    g.add((r, _kgo.truncated, _value(report.truncated is not None)))
     if report.truncated:
-        g.add((r, KGO.truncatedIn, iris.section(report.truncated.section)))
-        _text(g, r, KGO.truncationNote, report.truncated.note)
+        g.add((r, _kgo.truncatedIn, iris.section(report.truncated.section)))
+        _text(g, r, _kgo.truncationNote, report.truncated.note)
 
     for order, s in enumerate(report.sections, start=1):
         node = iris.section(s.number)
-        g.add((node, RDF.type, KGO.Section))
-        g.add((node, DCTERMS.identifier, _string(s.number)))
-        _text(g, node, DCTERMS.title, s.heading)
+        g.add((node, _rdf.type, _kgo.Section))
+        g.add((node, _dcterms.identifier, _string(s.number)))
+        _text(g, node, _dcterms.title, s.heading)
         _labels(g, node, s.heading)
         parent = iris.section(s.parent) if s.parent else r
-        g.add((node, DCTERMS.isPartOf, parent))
+        g.add((node, _dcterms.isPartOf, parent))
         if s.parent is None:
-            g.add((r, DCTERMS.hasPart, node))
-        g.add((node, KGO.level, Literal(s.number.count(".") + 1)))
-        g.add((node, KGO.order, Literal(order)))
+            g.add((r, _dcterms.hasPart, node))
+        g.add((node, _kgo.level, _value(s.number.count(".") + 1)))
+        g.add((node, _kgo.order, _value(order)))
 
     for e in report.entities:
-        node = _described(g, iris, e, KGO[e.type])
+        node = _described(g, iris, e, _kgo[e.type])
         if e.category:
-            g.add((node, KGO.category, Literal(e.category)))
+            g.add((node, _kgo.category, _string(e.category)))
         for a in e.audience:
-            g.add((node, KGO.intendedFor, iris.entity(a)))
+            g.add((node, _kgo.intendedFor, iris.entity(a)))
         if e.unaddressed:
-            g.add((node, KGO.unaddressed, Literal(True)))
+            g.add((node, _kgo.unaddressed, _value(True)))
 
     for f in report.figures:
-        node = _described(g, iris, f, KGO.MarketMetric)
+        node = _described(g, iris, f, _kgo.MarketMetric)
         for m in f.measures:
-            g.add((node, KGO.measures, iris.entity(m)))
-        g.add((node, KGO.value, Literal(f.value, datatype=XSD.decimal)))
-        g.add((node, KGO.normalizedValue, Literal(f.normalized_value, datatype=XSD.decimal)))
+            g.add((node, _kgo.measures, iris.entity(m)))
+        g.add((node, _kgo.value, Literal(f.value, datatype=_xsd.decimal)))
+        g.add((node, _kgo.normalizedValue, Literal(f.normalized_value, datatype=_xsd.decimal)))
         if f.scale:
-            g.add((node, KGO.scale, Literal(f.scale)))
-        g.add((node, KGO.unit, Literal(f.unit)))
+            g.add((node, _kgo.scale, _string(f.scale)))
+        g.add((node, _kgo.unit, _string(f.unit)))
         if f.currency:
-            g.add((node, KGO.currency, Literal(f.currency)))
+            g.add((node, _kgo.currency, _string(f.currency)))
         if f.year is not None:
-            g.add((node, KGO.year, Literal(f.year)))
+            g.add((node, _kgo.year, _value(f.year)))
         if f.scope:
-            g.add((node, KGO.scope, iris.entity(f.scope)))
-        g.add((node, KGO.metricKind, Literal(f.kind)))
+            g.add((node, _kgo.scope, iris.entity(f.scope)))
+        g.add((node, _kgo.metricKind, _string(f.kind)))
         if f.qualifier:
-            g.add((node, KGO.qualifier, Literal(f.qualifier)))
+            g.add((node, _kgo.qualifier, _string(f.qualifier)))
         if f.publisher:
-            g.add((node, KGO.publishedBy, iris.entity(f.publisher)))
+            g.add((node, _kgo.publishedBy, iris.entity(f.publisher)))
         if f.growth:
-            g.add((node, KGO.statedGrowthRate, Literal(f.growth.rate, datatype=XSD.decimal)))
-            g.add((node, KGO.growthKind, Literal(f.growth.kind)))
+            g.add((node, _kgo.statedGrowthRate, Literal(f.growth.rate, datatype=_xsd.decimal)))
+            g.add((node, _kgo.growthKind, _string(f.growth.kind)))
             if f.growth.baseline:
-                g.add((node, KGO.growthBaseline, iris.entity(f.growth.baseline)))
+                g.add((node, _kgo.growthBaseline, iris.entity(f.growth.baseline)))
 
     for rel in report.relations:
-        prop = KGO[RELATIONS[rel.type].prop]
+        prop = _kgo[RELATIONS[rel.type].prop]
         s, o = iris.entity(rel.from_), iris.entity(rel.to)
         g.add((s, prop, o))
         node = iris.assertion(rel)
-        g.add((node, RDF.type, KGO.Assertion))
-        g.add((node, RDF.subject, s))
-        g.add((node, RDF.predicate, prop))
-        g.add((node, RDF.object, o))
+        g.add((node, _rdf.type, _kgo.Assertion))
+        g.add((node, _rdf.subject, s))
+        g.add((node, _rdf.predicate, prop))
+        g.add((node, _rdf.object, o))
         _cite(g, iris, node, rel.sections)
         if rel.note:
-            g.add((node, RDFS.comment, Literal(rel.note, lang="en")))
+            g.add((node, _rdfs.comment, _string(rel.note, "en")))
 
     for inf in report.influences:
         s, o = iris.entity(inf.from_), iris.entity(inf.to)
-        g.add((s, KGO.influences, o))
+        g.add((s, _kgo.influences, o))
         node = iris.influence(inf)
-        g.add((node, RDF.type, KGO.Influence))
-        g.add((node, KGO.influencer, s))
-        g.add((node, KGO.influenced, o))
-        g.add((node, KGO.polarity, Literal(inf.polarity)))
-        g.add((node, KGO.strength, Literal(inf.strength)))
+        g.add((node, _rdf.type, _kgo.Influence))
+        g.add((node, _kgo.influencer, s))
+        g.add((node, _kgo.influenced, o))
+        g.add((node, _kgo.polarity, _string(inf.polarity)))
+        g.add((node, _kgo.strength, _value(inf.strength)))
         _cite(g, iris, node, inf.sections)
         if inf.note:
-            g.add((node, RDFS.comment, Literal(inf.note, lang="en")))
+            g.add((node, _rdfs.comment, _string(inf.note, "en")))
     return g
 
 
 def _cite(g: Graph, iris: ReportIRIs, node, sections: Iterable[str]) -> None:
     for number in sections:
-        g.add((node, PROV.wasDerivedFrom, iris.section(number)))
+        g.add((node, _prov.wasDerivedFrom, iris.section(number)))
 
 
 def _described(g: Graph, iris: ReportIRIs, item: Entity | Figure, cls) -> URIRef:
     node = iris.entity(item.id)
-    g.add((node, RDF.type, cls))
-    g.add((node, DCTERMS.identifier, _string(item.id)))
+    g.add((node, _rdf.type, cls))
+    g.add((node, _dcterms.identifier, _string(item.id)))
     _labels(g, node, item.label)
     if item.alt_labels:
         for lang in ("zh", "en"):
             for alt in getattr(item.alt_labels, lang):
-                g.add((node, SKOS.altLabel, _string(alt, lang)))
-    _text(g, node, SKOS.definition, item.description)
+                g.add((node, _skos.altLabel, _string(alt, lang)))
+    _text(g, node, _skos.definition, item.description)
     _cite(g, iris, node, item.sections)
-    g.add((node, PROV.hadPrimarySource, iris.report))
+    g.add((node, _prov.hadPrimarySource, iris.report))
     return node
 
 

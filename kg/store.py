@@ -863,7 +863,7 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     try:
         ds = _oxigraph_dataset(str(staging))
         try:
-            fill_from_data(ds, data)
+            fill_from_data(ds, data, spool=path.parent)
             ds.store._inner.flush()
         finally:
             ds.close()  # also on a data error: RocksDB must be shut before its folder is removed
@@ -876,7 +876,8 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
 
 
 @collector_paused()
-def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None) -> list[str]:
+def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None,
+                   spool: str | Path | None = None) -> list[str]:
     """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph store
     ``ds`` (a pyoxigraph Store, or an rdflib dataset kept by oxrdflib).
 
@@ -885,7 +886,10 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
     times over.
     With several reports and cores, worker processes read and build reports side by side
     and hand N-Quads to this one, which loads them in batches of :data:`LOAD_BYTES`
-    (``workers``: how many; default one per core, 1 = none).
+    (``workers``: how many; default one per core, 1 = none). With ``spool`` (a folder,
+    for a store on disk), it writes them to a file there instead and loads that in one
+    bulk load once every report is built, then deletes it: on disk each bulk load costs
+    far more than its share of one (see :data:`LOAD_BYTES`).
     Returns the report ids. A data error is raised after every report has been checked; the
     store then holds only part of the data and must be thrown away.
     """
@@ -904,6 +908,7 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             store.bulk_extend(_report_quads(report))
             ids.append(report.id)
         return ids
+    import contextlib
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
@@ -912,6 +917,12 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
 
     ids, problems = [], []
     batch: list[bytes] = []
+    spooled = None
+    if spool is not None:
+        import tempfile
+
+        spooled = tempfile.NamedTemporaryFile(prefix=".kg-build-", suffix=".nq", dir=spool)
+    load_bytes = float("inf") if spooled else LOAD_BYTES
 
     def load_batch() -> None:
         if batch:
@@ -919,7 +930,11 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             batch.clear()
 
     workers = min(workers, len(dirs))
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+    with contextlib.ExitStack() as closing:
+        if spooled:
+            closing.enter_context(spooled)  # deleted however the build ends
+        pool = closing.enter_context(
+            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")))
         # a few reports ahead of the store, not all of them: when the store takes them in
         # more slowly than the workers build them (a store on disk), the N-Quads of every
         # report would otherwise wait in this process's memory. Before a load, as many more
@@ -940,27 +955,35 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             report_id, nquads, errors = ahead.popleft().result()
             problems.extend(errors)
             if nquads and not problems:
-                batch.append(nquads)
+                if spooled:
+                    spooled.write(nquads)
+                else:
+                    batch.append(nquads)
                 ids.append(report_id)
-            if sum(map(len, batch)) >= LOAD_BYTES:
+            if sum(map(len, batch)) >= load_bytes:
                 submit(2 * workers + len(batch))
                 load_batch()
             else:
                 submit(2 * workers)
-        if not problems:
+        if not problems and spooled:
+            pool.shutdown()
+            spooled.flush()
+            store.bulk_load(path=spooled.name, format=ox.RdfFormat.N_QUADS)
+        elif not problems:
             load_batch()
     if problems:
         raise DataError(problems)
     return ids
 
 
-#: N-Quads handed to Oxigraph's bulk loader at once when building many reports (whole
-#: reports, so a batch may go over). Against a load per report, at 1,000 reports: on disk
-#: the build took 199 s rather than 173–191 s (more CPU in the loader), but the store has
-#: about 130 files rather than about 4,000 overlapping ones, which every later read pays
-#: for (the analysis about a tenth quicker); in memory no difference shows above the noise
-#: of this machine (92 vs 96–115 s in one pair of runs, 137 vs 129 s in another). Bytes,
-#: not a Python stream: a stream made loads much slower.
+#: N-Quads handed to Oxigraph's bulk loader at once when building many reports into a
+#: store in memory (whole reports, so a batch may go over); in memory no difference shows
+#: against a load per report above the noise of this machine (92 vs 96–115 s at 1,000
+#: reports in one pair of runs, 137 vs 129 s in another). Bytes, not a Python stream: a
+#: stream made loads much slower. A store on disk is filled from one spooled file instead:
+#: at 1,000 reports, bulk loads of 32 MiB cost about 55 CPU-s more than one load of the
+#: whole (219 against 164 CPU-s), and a load per report left about 4,000 overlapping
+#: RocksDB files where batches left about 130, which every later read pays for.
 LOAD_BYTES = 32 << 20
 
 
@@ -993,31 +1016,31 @@ def _report_nquads(report_dir: Path):
 def _nquads(triples, graph) -> bytes:
     """rdflib triples in the named graph ``graph`` as N-Quads, written directly (what
     ``ox.serialize`` of :func:`ox_quads` gives, at a third of the cost; a worker's largest
-    step after YAML). IRIs are written as they are: kg makes them from checked ids, and the
-    store's parser rejects one that is not an IRI."""
+    step after YAML), each triple once. IRIs are written as they are: kg makes them from
+    checked ids, and the store's parser rejects one that is not an IRI.
+
+    Each term object is written once, found by its identity (hashing an rdflib literal
+    costs more than writing it); equal terms give equal text, so the lines are deduplicated
+    as strings."""
     from rdflib import BNode, Literal, URIRef
 
-    cache: dict = {}
-
     def text(t) -> str:
-        hit = cache.get(t)
-        if hit is None:
-            if isinstance(t, URIRef):
-                hit = f"<{t}>"
-            elif isinstance(t, Literal):
-                lexical = ('"' + str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
-                           .replace("\r", "\\r") + '"')
-                hit = (f"{lexical}@{t.language}" if t.language else
-                       f"{lexical}^^<{t.datatype}>" if t.datatype is not None and str(t.datatype) != _XSD_STRING else lexical)
-            elif isinstance(t, BNode):
-                hit = f"_:{t}"
-            else:
-                raise ValueError(f"not an RDF term: {t!r}")
-            cache[t] = hit
-        return hit
+        if type(t) is URIRef or isinstance(t, URIRef):
+            return f"<{t}>"
+        if isinstance(t, Literal):
+            lexical = ('"' + str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+                       .replace("\r", "\\r") + '"')
+            return (f"{lexical}@{t.language}" if t.language else
+                    f"{lexical}^^<{t.datatype}>" if t.datatype is not None and str(t.datatype) != _XSD_STRING else lexical)
+        if isinstance(t, BNode):
+            return f"_:{t}"
+        raise ValueError(f"not an RDF term: {t!r}")
 
+    terms = {id(t): t for triple in triples for t in triple}  # (alive as long as triples)
+    written = {key: text(t) for key, t in terms.items()}
     g = f" <{graph}> .\n"
-    return "".join([f"{text(s)} {text(p)} {text(o)}{g}" for s, p, o in set(triples)]).encode("utf-8")
+    lines = dict.fromkeys([f"{written[id(s)]} {written[id(p)]} {written[id(o)]}{g}" for s, p, o in triples])
+    return "".join(lines).encode("utf-8")
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"

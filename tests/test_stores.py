@@ -375,8 +375,27 @@ def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, w
     assert _quads(streamed.store._inner) == _quads(whole.store._inner)
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path, workers):
+def test_spooled_reports_load_in_one_go_and_leave_no_file(four_reports, tmp_path):
+    """With a spool folder (a store on disk), the workers' N-Quads go through one file and
+    one bulk load: the same quads, and the file is gone afterwards."""
+    from kg.store import _oxigraph_dataset, fill_from_data, load_into
+
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    spooled = _oxigraph_dataset(str(tmp_path / "db"))
+    try:
+        ids = fill_from_data(spooled, four_reports, workers=2, spool=spool)
+        whole = _oxigraph_dataset(None)
+        load_into(whole, kg.load(four_reports))
+        assert len(ids) == 4
+        assert _quads(spooled.store._inner) == _quads(whole.store._inner)
+    finally:
+        spooled.close()
+    assert list(spool.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers,spool", [(1, False), (2, False), (2, True)])
+def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path, workers, spool):
     import shutil
 
     from kg.errors import DataError
@@ -386,9 +405,12 @@ def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path
     shutil.copytree(four_reports, data)
     for name in sorted(p.name for p in data.iterdir())[1:3]:  # two of the four reports
         (data / name / "report.yaml").write_text("id: [\n", encoding="utf-8")
+    spooled = tmp_path / "spool"
+    spooled.mkdir()
     with pytest.raises(DataError) as info:
-        fill_from_data(_oxigraph_dataset(None), data, workers=workers)
+        fill_from_data(_oxigraph_dataset(None), data, workers=workers, spool=spooled if spool else None)
     assert len({p.file for p in info.value.problems}) == 2
+    assert list(spooled.iterdir()) == []
 
 
 def test_a_persistent_store_is_built_whole_or_not_at_all(four_reports, tmp_path):
