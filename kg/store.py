@@ -863,7 +863,7 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
     try:
         ds = _oxigraph_dataset(str(staging))
         try:
-            fill_from_data(ds, data, spool=path.parent)
+            fill_from_data(ds, data)
             ds.store._inner.flush()
         finally:
             ds.close()  # also on a data error: RocksDB must be shut before its folder is removed
@@ -876,20 +876,16 @@ def open_backend(store: str | None = None, endpoint: str | None = None, data: st
 
 
 @collector_paused()
-def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None,
-                   spool: str | Path | None = None) -> list[str]:
+def fill_from_data(ds, data: str | Path | None = None, workers: int | None = None) -> list[str]:
     """Build the reports under ``data`` (default: the bundled ones) into an Oxigraph store
     ``ds`` (a pyoxigraph Store, or an rdflib dataset kept by oxrdflib).
 
-    One report at a time: each report's models and triples are let go once its quads are in,
-    so memory holds the store and a batch of reports' N-Quads, not the whole corpus three
-    times over.
-    With several reports and cores, worker processes read and build reports side by side
-    and hand N-Quads to this one, which loads them in batches of :data:`LOAD_BYTES`
-    (``workers``: how many; default one per core, 1 = none). With ``spool`` (a folder,
-    for a store on disk), it writes them to a file there instead and loads that in one
-    bulk load once every report is built, then deletes it: on disk each bulk load costs
-    far more than its share of one (see :data:`LOAD_BYTES`).
+    One report at a time: each report's models and triples are let go once its quads are
+    written, so memory holds the store and a few reports' N-Quads, not the whole corpus
+    three times over. With several reports and cores, worker processes read and build
+    reports side by side and hand their N-Quads to this process, which streams them into
+    one bulk load of the store (:class:`_LoadStream`) while the workers build the next
+    (``workers``: how many; default one per core, 1 = none).
     Returns the report ids. A data error is raised after every report has been checked; the
     store then holds only part of the data and must be thrown away.
     """
@@ -908,83 +904,124 @@ def fill_from_data(ds, data: str | Path | None = None, workers: int | None = Non
             store.bulk_extend(_report_quads(report))
             ids.append(report.id)
         return ids
-    import contextlib
     import multiprocessing
     from collections import deque
     from concurrent.futures import ProcessPoolExecutor
 
-    import pyoxigraph as ox
-
     ids, problems = [], []
-    batch: list[bytes] = []
-    spooled = None
-    if spool is not None:
-        import tempfile
-
-        spooled = tempfile.NamedTemporaryFile(prefix=".kg-build-", suffix=".nq", dir=spool)
-    load_bytes = float("inf") if spooled else LOAD_BYTES
-
-    def load_batch() -> None:
-        if batch:
-            store.bulk_load(b"".join(batch), format=ox.RdfFormat.N_QUADS)
-            batch.clear()
-
     workers = min(workers, len(dirs))
-    with contextlib.ExitStack() as closing:
-        if spooled:
-            closing.enter_context(spooled)  # deleted however the build ends
-        pool = closing.enter_context(
-            ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")))
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
         # a few reports ahead of the store, not all of them: when the store takes them in
-        # more slowly than the workers build them (a store on disk), the N-Quads of every
-        # report would otherwise wait in this process's memory. Before a load, as many more
-        # as the load holds: the workers build those while the store takes the batch in
-        # (with a fixed few, they sat idle through every load: a fifth slower in memory)
+        # more slowly than the workers build them, the N-Quads of every report would
+        # otherwise wait in this process's memory
         queued = iter(dirs)
         ahead: deque = deque()
 
-        def submit(upto: int) -> None:
-            while len(ahead) < upto:
+        def submit() -> None:
+            while len(ahead) < 2 * workers:
                 following = next(queued, None)
                 if following is None:
                     return
                 ahead.append(pool.submit(_report_nquads, following))
 
-        submit(2 * workers)
-        while ahead:
-            report_id, nquads, errors = ahead.popleft().result()
-            problems.extend(errors)
-            if nquads and not problems:
-                if spooled:
-                    spooled.write(nquads)
-                else:
-                    batch.append(nquads)
-                ids.append(report_id)
-            if sum(map(len, batch)) >= load_bytes:
-                submit(2 * workers + len(batch))
-                load_batch()
-            else:
-                submit(2 * workers)
-        if not problems and spooled:
-            pool.shutdown()
-            spooled.flush()
-            store.bulk_load(path=spooled.name, format=ox.RdfFormat.N_QUADS)
-        elif not problems:
-            load_batch()
+        submit()  # (forks the workers: before the loader's thread starts, never after)
+        with _LoadStream(store) as load:
+            while ahead:
+                report_id, nquads, errors = ahead.popleft().result()
+                submit()
+                problems.extend(errors)
+                if nquads and not problems:
+                    load.write(nquads)
+                    ids.append(report_id)
     if problems:
         raise DataError(problems)
     return ids
 
 
-#: N-Quads handed to Oxigraph's bulk loader at once when building many reports into a
-#: store in memory (whole reports, so a batch may go over); in memory no difference shows
-#: against a load per report above the noise of this machine (92 vs 96–115 s at 1,000
-#: reports in one pair of runs, 137 vs 129 s in another). Bytes, not a Python stream: a
-#: stream made loads much slower. A store on disk is filled from one spooled file instead:
-#: at 1,000 reports, bulk loads of 32 MiB cost about 55 CPU-s more than one load of the
-#: whole (219 against 164 CPU-s), and a load per report left about 4,000 overlapping
-#: RocksDB files where batches left about 130, which every later read pays for.
-LOAD_BYTES = 32 << 20
+class _LoadStream:
+    """One bulk load of a store, fed N-Quads as they come: Oxigraph's loader reads a named
+    pipe in a thread of its own (it lets go of the GIL) while this process writes into the
+    pipe. At 1,000 reports on disk, bulk loads of 32 MiB of bytes cost the loader about 55
+    CPU-s more than one load of the whole (219 against 164 CPU-s) and left more RocksDB
+    files for every later read; one load of a file written first left the loader's spare
+    core idle while the workers ran, and the workers' while it loaded (139 s, the load
+    alone 92). (A Python file object as the loader's input is read in small pieces under
+    the GIL: slower still.)
+
+    A failed load raises its error from :meth:`write` or at the end of the ``with``."""
+
+    def __init__(self, store):
+        self.store = store
+        self.error: BaseException | None = None
+
+    def __enter__(self):
+        import os
+        import tempfile
+        import threading
+
+        self.folder = tempfile.mkdtemp(prefix="kg-load-")
+        self.path = os.path.join(self.folder, "quads.nq")
+        os.mkfifo(self.path, 0o600)
+        self.thread = threading.Thread(target=self._load, name="kg-bulk-load", daemon=True)
+        self.thread.start()
+        try:
+            self.pipe = open(self._writer(), "wb")
+        except BaseException:
+            self._finish()
+            raise
+        return self
+
+    def _load(self) -> None:
+        import pyoxigraph as ox
+
+        try:
+            self.store.bulk_load(path=self.path, format=ox.RdfFormat.N_QUADS)
+        except BaseException as exc:  # (raised again in the writing thread)
+            self.error = exc
+
+    def _writer(self) -> int:
+        """The pipe's writing end, once the loader has opened its reading end (tried without
+        waiting, so a loader that failed first cannot leave this process waiting forever)."""
+        import errno
+        import os
+        import time
+
+        while True:
+            try:
+                fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError as exc:
+                if exc.errno != errno.ENXIO:  # (ENXIO: no reader yet)
+                    raise
+                if not self.thread.is_alive():
+                    raise self.error or KgError("Oxigraph's bulk load ended before reading") from None
+                time.sleep(0.001)
+                continue
+            os.set_blocking(fd, True)
+            return fd
+
+    def write(self, nquads: bytes) -> None:
+        try:
+            self.pipe.write(nquads)
+        except BrokenPipeError:  # the loader stopped reading: its error says why
+            self._finish()
+            raise self.error or KgError("Oxigraph's bulk load stopped reading") from None
+
+    def _finish(self) -> None:
+        import shutil
+
+        pipe = getattr(self, "pipe", None)
+        if pipe is not None and not pipe.closed:
+            try:
+                pipe.close()  # the loader reads to the end of what was written
+            except BrokenPipeError:
+                pass
+        self.thread.join()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        self._finish()
+        if self.error is not None and exc_type is None:
+            raise self.error
 
 
 def _report_quads(report) -> list:

@@ -358,44 +358,75 @@ def _quads(store) -> set:
     return {str(q) for q in store.quads_for_pattern(None, None, None, None)}
 
 
-@pytest.mark.parametrize("workers,load_bytes", [(1, None), (2, None), (2, 1), (2, 3 << 20)])
-def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, workers, load_bytes, monkeypatch):
-    """Report by report (and in worker processes, their N-Quads loaded in batches of every
-    size: all four at once, one by one, a few) gives the very quads of the rdflib dataset."""
-    from kg import store
+@pytest.fixture
+def own_temp(tmp_path, monkeypatch):
+    """The system's temporary folder for this test alone (to see what is left in it)."""
+    import tempfile
+
+    folder = tmp_path / "temp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_reports_stream_into_oxigraph_as_the_whole_dataset_would(four_reports, workers, own_temp):
+    """Report by report (and in worker processes, their N-Quads streamed into one bulk load)
+    gives the very quads of the rdflib dataset, and leaves no pipe behind."""
     from kg.store import _oxigraph_dataset, fill_from_data, load_into
 
-    if load_bytes is not None:
-        monkeypatch.setattr(store, "LOAD_BYTES", load_bytes)
     streamed = _oxigraph_dataset(None)
     ids = fill_from_data(streamed, four_reports, workers=workers)
     whole = _oxigraph_dataset(None)
     load_into(whole, kg.load(four_reports))
     assert ids == sorted(ids) and len(ids) == 4
     assert _quads(streamed.store._inner) == _quads(whole.store._inner)
+    assert list(own_temp.iterdir()) == []
 
 
-def test_spooled_reports_load_in_one_go_and_leave_no_file(four_reports, tmp_path):
-    """With a spool folder (a store on disk), the workers' N-Quads go through one file and
-    one bulk load: the same quads, and the file is gone afterwards."""
+def test_reports_stream_into_a_store_on_disk(four_reports, tmp_path):
     from kg.store import _oxigraph_dataset, fill_from_data, load_into
 
-    spool = tmp_path / "spool"
-    spool.mkdir()
-    spooled = _oxigraph_dataset(str(tmp_path / "db"))
+    on_disk = _oxigraph_dataset(str(tmp_path / "db"))
     try:
-        ids = fill_from_data(spooled, four_reports, workers=2, spool=spool)
+        fill_from_data(on_disk, four_reports, workers=2)
         whole = _oxigraph_dataset(None)
         load_into(whole, kg.load(four_reports))
-        assert len(ids) == 4
-        assert _quads(spooled.store._inner) == _quads(whole.store._inner)
+        assert _quads(on_disk.store._inner) == _quads(whole.store._inner)
     finally:
-        spooled.close()
-    assert list(spool.iterdir()) == []
+        on_disk.close()
 
 
-@pytest.mark.parametrize("workers,spool", [(1, False), (2, False), (2, True)])
-def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path, workers, spool):
+def test_a_failed_bulk_load_is_raised_not_waited_for(own_temp):
+    """The loader's error reaches the writer (its pipe closed under it, or at the end), and a
+    loader that fails before it opens the pipe leaves nothing waiting; no pipe is left."""
+    import pyoxigraph as ox
+
+    from kg.store import _LoadStream
+
+    line = b'<http://example.org/s> <http://example.org/p> "o" <http://example.org/g> .\n'
+    with pytest.raises(SyntaxError):
+        with _LoadStream(ox.Store()) as load:
+            load.write(b"<not an iri> <http://example.org/p> <http://example.org/o> .\n")
+            for _ in range(64):
+                load.write(line * 4096)
+    good = ox.Store()
+    with _LoadStream(good) as load:
+        load.write(line)
+    assert len(good) == 1
+
+    class Closed:
+        def bulk_load(self, **kwargs):
+            raise OSError("the store is closed")
+
+    with pytest.raises(OSError, match="closed"):
+        with _LoadStream(Closed()):
+            pass
+    assert list(own_temp.iterdir()) == []
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path, workers, own_temp):
     import shutil
 
     from kg.errors import DataError
@@ -405,12 +436,10 @@ def test_a_bad_report_fails_the_stream_with_every_problem(four_reports, tmp_path
     shutil.copytree(four_reports, data)
     for name in sorted(p.name for p in data.iterdir())[1:3]:  # two of the four reports
         (data / name / "report.yaml").write_text("id: [\n", encoding="utf-8")
-    spooled = tmp_path / "spool"
-    spooled.mkdir()
     with pytest.raises(DataError) as info:
-        fill_from_data(_oxigraph_dataset(None), data, workers=workers, spool=spooled if spool else None)
+        fill_from_data(_oxigraph_dataset(None), data, workers=workers)
     assert len({p.file for p in info.value.problems}) == 2
-    assert list(spooled.iterdir()) == []
+    assert list(own_temp.iterdir()) == []
 
 
 def test_a_persistent_store_is_built_whole_or_not_at_all(four_reports, tmp_path):
