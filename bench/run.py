@@ -811,7 +811,7 @@ def write_report(path: Path, res: dict, a) -> None:
         "only when read, and the writing of a format are not timed. Synthetic corpora "
         "come from `bench/synth.py` (deterministic from the seed, shaped like `data/micropayments`). "
         "\"Build into Oxigraph\" is `kg.store.open_backend(store=\"oxigraph\", data=…)`: each report YAML → "
-        "models → triples → N-Quads in worker processes (one per core), handed to Oxigraph's bulk loader 32 MiB at a time; `oxigraph load` "
+        "models → triples → N-Quads in worker processes (one per core), streamed into one bulk load of Oxigraph's (through a named pipe, as the workers make them); `oxigraph load` "
         "loads the same N-Quads into an on-disk store with the server binary. Ratios are kg / reference, measured in the same run. The growth exponent "
         "is the least-squares slope of log(time) on log(triples) over the corpus sizes of this run.")
     add("")
@@ -930,7 +930,7 @@ def write_report(path: Path, res: dict, a) -> None:
                 f"{peak_of(mem)} | {peak_of(ox)} | {gib(ld.get('maxrss'))} |")
         add("")
         add("Build memory = `kg.load` + rdflib dataset (split below). Build Oxigraph = `open_backend(store=\"oxigraph\")`: "
-            "reports read and built side by side in worker processes, their N-Quads handed to the store's bulk loader 32 MiB at a time. "
+            "reports read and built side by side in worker processes, their N-Quads streamed into one bulk load of the store's. "
             "Memory child peak includes serialising the N-Quads for `oxigraph load` after the measurements "
             f"(above {a.memory_max} reports no rdflib child runs and the Oxigraph child writes them); "
             "Oxigraph child peak includes the analysis. "
