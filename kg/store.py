@@ -1062,7 +1062,7 @@ def _nquads(triples, graph) -> bytes:
     from rdflib import BNode, Literal, URIRef
 
     def text(t) -> str:
-        if type(t) is URIRef or isinstance(t, URIRef):
+        if isinstance(t, URIRef):
             return f"<{t}>"
         if isinstance(t, Literal):
             lexical = ('"' + str(t).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
